@@ -1,0 +1,1 @@
+"""Thin Ray wrappers around engine objects. Nothing here holds matching logic."""

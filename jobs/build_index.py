@@ -1,0 +1,54 @@
+"""Build an index with Ray Data: the embedding of distinct catalog strings shards over an actor pool.
+
+    ray job submit --working-dir . -- python -m jobs.build_index --catalog a.parquet b.parquet --out idx/
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ray_app.build import build_index
+from ray_app.config import Config, load_config
+from ray_app.embed import Embedder
+
+from .common import actor_args, dataset_from_frame, embed_gpus, init_ray
+
+
+def ray_embed_stream(config: Config):
+    def stream(plan):
+        ray = init_ray(config)
+        from actors.embedder import CatalogEmbedder
+
+        gpus = embed_gpus(config)
+        ds = dataset_from_frame(ray, plan, 4 * config.ray.embed_batch_size).map_batches(
+            CatalogEmbedder, fn_constructor_kwargs={"config": config.to_dict()},
+            batch_size=config.ray.embed_batch_size, batch_format="numpy",
+            compute=ray.data.ActorPoolStrategy(size=config.ray.embed_actors),
+            num_gpus=gpus, num_cpus=0 if gpus else 1, **actor_args(config))
+        for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):
+            systems = batch["system"]
+            for system in set(systems.tolist()):
+                sel = systems == system
+                yield system, batch["uid"][sel], batch["vector"][sel]
+    return stream
+
+
+def run(catalogs: list[str], out: str, config: Config, log=print) -> dict:
+    # The driver embeds only the STY vocabulary (tens of strings); catalog strings go through the pool.
+    local = Embedder.from_config(config.model)
+    return build_index(catalogs, out, config, ray_embed_stream(config), local.dim, local.encode, log=log)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m jobs.build_index", description=__doc__)
+    ap.add_argument("--catalog", nargs="+", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--config")
+    ap.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE")
+    args = ap.parse_args(argv)
+    run(args.catalog, args.out, load_config(args.config, args.set))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""Shared by the job entrypoints: connecting to Ray and sizing actor pools from config."""
+from __future__ import annotations
+
+import os
+
+from ray_app.config import Config
+
+
+def init_ray(config: Config):
+    import ray
+
+    if not ray.is_initialized():
+        address = config.ray.address or os.environ.get("RAY_ADDRESS")
+        kwargs = {"address": address} if address else {"num_cpus": os.cpu_count(), "include_dashboard": False}
+        ray.init(log_to_driver=True, **kwargs, runtime_env={"env_vars": {"HF_HUB_OFFLINE": "1",
+                                                                          "TOKENIZERS_PARALLELISM": "false"}})
+        from ray.data import DataContext
+
+        ctx = DataContext.get_current()
+        ctx.enable_progress_bars = os.environ.get("HARMONIZE_PROGRESS", "1") == "1"
+    return ray
+
+
+def embed_gpus(config: Config) -> float:
+    """GPUs per embedding actor: the configured value, or (-1, the default) 1 when the cluster has GPUs."""
+    import ray
+
+    if config.ray.embed_gpus_per_actor >= 0:
+        return config.ray.embed_gpus_per_actor
+    return 1.0 if ray.cluster_resources().get("GPU", 0) >= 1 else 0.0
+
+
+def actor_args(config: Config) -> dict:
+    return {"max_restarts": config.ray.max_restarts, "max_task_retries": config.ray.max_task_retries}
+
+
+def dataset_from_frame(ray, df, rows_per_block: int):
+    """ray.data.from_pandas over explicit slices (its own splitting breaks on pandas 3 + numpy 2.4)."""
+    step = max(1, rows_per_block)
+    parts = [df.iloc[i:i + step] for i in range(0, len(df), step)] or [df]
+    return ray.data.from_pandas(parts)

@@ -1,0 +1,99 @@
+"""Catalog loading: HiLabs/UMLS-style parquet (CUI, System, TTY, CODE, STR, STY) -> clean per-system tables.
+
+Validation fails loudly with the file and column named; normalization keeps codes as strings, trims text,
+drops empty strings and collapses rows that would embed identically (same code, same match text).
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .text import match_text
+
+REQUIRED_COLUMNS = ("CUI", "System", "TTY", "CODE", "STR", "STY")
+SYSTEMS = ("RXNORM", "SNOMEDCT_US")
+# Lower = preferred as a code's display name and kept first when rows collapse.
+TTY_RANK = {
+    "SNOMEDCT_US": {"PT": 0, "FN": 1, "SY": 2},
+    "RXNORM": {"SCD": 0, "SBD": 1, "IN": 2, "PIN": 3, "MIN": 4, "BN": 5, "SCDC": 6, "SBDC": 7, "SCDF": 8,
+               "SBDF": 9, "SCDG": 10, "SBDG": 11, "GPCK": 12, "BPCK": 13, "SY": 14, "TMSY": 15},
+}
+UNRANKED = 50
+
+
+class CatalogError(ValueError):
+    """A catalog file that cannot be used, with the file and column named."""
+
+
+def _read_one(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise CatalogError(f"catalog file not found: {path}")
+    try:
+        df = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for corrupt files
+        raise CatalogError(f"catalog {path}: not a readable parquet file ({type(exc).__name__}: {exc})") from exc
+    missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
+    if missing:
+        raise CatalogError(
+            f"catalog {path}: missing column(s) {missing}; expected {list(REQUIRED_COLUMNS)}, found {list(df.columns)}"
+        )
+    code = df["CODE"]
+    if not (pd.api.types.is_string_dtype(code) or pd.api.types.is_object_dtype(code)) or not all(
+        isinstance(v, str) or v is None or (isinstance(v, float) and np.isnan(v)) for v in code.head(1000)
+    ):
+        raise CatalogError(
+            f"catalog {path}: column CODE must hold strings (dtype {code.dtype}); "
+            "codes like SNOMED '00123' lose meaning as numbers — write them as strings"
+        )
+    systems = set(df["System"].dropna().astype(str).str.strip().unique())
+    unknown = systems - set(SYSTEMS)
+    if unknown:
+        raise CatalogError(f"catalog {path}: column System has unknown value(s) {sorted(unknown)}; expected {list(SYSTEMS)}")
+    out = df[list(REQUIRED_COLUMNS)].copy()
+    out["source"] = path.name
+    return out
+
+
+def load_catalog(paths: list[str | Path]) -> dict[str, pd.DataFrame]:
+    """Read, validate and normalize catalog files into one table per system.
+
+    Each table is sorted by CODE then TTY preference, so a code's rows are contiguous (the per-code
+    aggregation relies on it) and the first row of a code is its display name.
+    """
+    if not paths:
+        raise CatalogError("no catalog files given")
+    frames = [_read_one(Path(p)) for p in paths]
+    df = pd.concat(frames, ignore_index=True)
+    for col in REQUIRED_COLUMNS:
+        df[col] = df[col].astype("string").fillna("").str.strip()
+    df = df[(df["STR"] != "") & (df["CODE"] != "") & (df["System"] != "")]
+    if df.empty:
+        raise CatalogError(f"catalog {[str(p) for p in paths]}: no usable rows (every STR/CODE is empty)")
+    df = df.drop_duplicates(subset=list(REQUIRED_COLUMNS))
+    tables: dict[str, pd.DataFrame] = {}
+    for system, part in df.groupby("System", sort=True):
+        part = part.copy()
+        ranks = TTY_RANK.get(system, {})
+        part["tty_rank"] = part["TTY"].map(ranks).fillna(UNRANKED).astype(np.int16)
+        part["match_text"] = [match_text(s) for s in part["STR"].tolist()]
+        part = part[part["match_text"] != ""]
+        part = part.sort_values(["CODE", "tty_rank", "STR"], kind="stable")
+        # Rows of one code that embed identically (FN "Asthma (disorder)" vs PT "Asthma") add nothing.
+        part = part.drop_duplicates(subset=["CODE", "match_text"], keep="first")
+        part = part.reset_index(drop=True)
+        part["code_idx"] = pd.factorize(part["CODE"], sort=False)[0].astype(np.int32)
+        tables[system] = part[["CODE", "STR", "TTY", "STY", "CUI", "match_text", "tty_rank", "code_idx"]]
+    return tables
+
+
+def fingerprint(tables: dict[str, pd.DataFrame]) -> str:
+    """Content hash of the normalized catalog (order-sensitive: row alignment depends on it)."""
+    h = hashlib.sha256()
+    for system in sorted(tables):
+        t = tables[system]
+        h.update(system.encode())
+        h.update(pd.util.hash_pandas_object(t[["CODE", "STR", "TTY", "STY"]], index=False).to_numpy().tobytes())
+    return h.hexdigest()[:16]

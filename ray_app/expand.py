@@ -1,0 +1,80 @@
+"""Query expansion without an LLM: clinical abbreviations become extra anchors.
+
+The list is generic clinical shorthand (imaging, labs, common conditions, dose forms), the kind every
+clinical coder knows; it is deliberately not tuned to any evaluation file.
+"""
+from __future__ import annotations
+
+from .text import match_text
+
+ABBREVIATIONS: dict[str, str] = {
+    # imaging and procedures
+    "xr": "x-ray", "xray": "x-ray", "cxr": "chest x-ray", "axr": "abdominal x-ray", "ct": "computed tomography",
+    "cat": "computed tomography", "mri": "magnetic resonance imaging", "mra": "magnetic resonance angiography",
+    "us": "ultrasound", "usg": "ultrasound", "sono": "ultrasonography", "echo": "echocardiography",
+    "ekg": "electrocardiogram", "ecg": "electrocardiogram", "eeg": "electroencephalogram",
+    "emg": "electromyography", "pet": "positron emission tomography", "dexa": "bone densitometry",
+    "egd": "esophagogastroduodenoscopy", "ercp": "endoscopic retrograde cholangiopancreatography",
+    "cabg": "coronary artery bypass graft", "pci": "percutaneous coronary intervention",
+    "tkr": "total knee replacement", "thr": "total hip replacement", "lap": "laparoscopic",
+    "iud": "intrauterine device", "ivf": "in vitro fertilization", "c-section": "cesarean section",
+    "d&c": "dilation and curettage", "i&d": "incision and drainage", "bx": "biopsy", "fx": "fracture",
+    "tx": "therapy", "sx": "symptoms", "hx": "history", "dx": "diagnosis", "rx": "prescription",
+    "ot": "occupational therapy", "cbt": "cognitive behavioral therapy",
+    # labs
+    "cbc": "complete blood count", "bmp": "basic metabolic panel", "cmp": "comprehensive metabolic panel",
+    "lft": "liver function test", "lfts": "liver function tests", "rft": "renal function test",
+    "kft": "kidney function test", "tft": "thyroid function test", "hb": "hemoglobin", "hgb": "hemoglobin",
+    "hct": "hematocrit", "wbc": "white blood cell count", "rbc": "red blood cell count", "plt": "platelet count",
+    "a1c": "hemoglobin a1c", "hba1c": "hemoglobin a1c", "tsh": "thyroid stimulating hormone",
+    "ft4": "free thyroxine", "t4": "thyroxine", "t3": "triiodothyronine", "psa": "prostate specific antigen",
+    "bun": "blood urea nitrogen", "cr": "creatinine", "egfr": "estimated glomerular filtration rate",
+    "esr": "erythrocyte sedimentation rate", "crp": "c-reactive protein", "inr": "international normalized ratio",
+    "pt/inr": "prothrombin time", "ptt": "partial thromboplastin time", "aptt": "activated partial thromboplastin time",
+    "alt": "alanine aminotransferase", "ast": "aspartate aminotransferase", "alp": "alkaline phosphatase",
+    "ggt": "gamma glutamyl transferase", "ldh": "lactate dehydrogenase", "ldl": "low density lipoprotein",
+    "hdl": "high density lipoprotein", "tg": "triglycerides", "ua": "urinalysis", "abg": "arterial blood gas",
+    "bnp": "brain natriuretic peptide", "hcg": "human chorionic gonadotropin", "mcv": "mean corpuscular volume",
+    "hcv": "hepatitis c virus", "hbv": "hepatitis b virus", "hiv": "human immunodeficiency virus",
+    "hpv": "human papillomavirus", "rsv": "respiratory syncytial virus", "std": "sexually transmitted disease",
+    "sti": "sexually transmitted infection", "pcr": "polymerase chain reaction",
+    "vit": "vitamin", "fbs": "fasting blood sugar", "rbs": "random blood sugar",
+    # conditions
+    "uti": "urinary tract infection", "uri": "upper respiratory infection", "copd": "chronic obstructive pulmonary disease",
+    "htn": "hypertension", "dm": "diabetes mellitus", "t2dm": "type 2 diabetes mellitus",
+    "t1dm": "type 1 diabetes mellitus", "mi": "myocardial infarction", "chf": "congestive heart failure",
+    "cad": "coronary artery disease", "chd": "congenital heart disease", "afib": "atrial fibrillation",
+    "af": "atrial fibrillation", "dvt": "deep vein thrombosis", "pe": "pulmonary embolism", "cva": "stroke",
+    "tia": "transient ischemic attack", "ckd": "chronic kidney disease", "aki": "acute kidney injury",
+    "gerd": "gastroesophageal reflux disease", "ibs": "irritable bowel syndrome", "ibd": "inflammatory bowel disease",
+    "ra": "rheumatoid arthritis", "oa": "osteoarthritis", "sle": "systemic lupus erythematosus",
+    "ms": "multiple sclerosis", "adhd": "attention deficit hyperactivity disorder", "ptsd": "post-traumatic stress disorder",
+    "ocd": "obsessive compulsive disorder", "bph": "benign prostatic hyperplasia", "osa": "obstructive sleep apnea",
+    "pcos": "polycystic ovary syndrome", "prom": "premature rupture of membranes", "sob": "shortness of breath",
+    "ha": "headache", "n/v": "nausea and vomiting", "abd": "abdominal", "lbp": "low back pain",
+    # medicine forms and routes
+    "tab": "tablet", "tabs": "tablet", "cap": "capsule", "caps": "capsule", "inj": "injection",
+    "soln": "solution", "susp": "suspension", "syr": "syrup", "oint": "ointment", "crm": "cream",
+    "er": "extended release", "xr-": "extended release", "sr": "sustained release", "dr": "delayed release",
+    "odt": "orally disintegrating tablet", "iv": "intravenous", "im": "intramuscular", "sc": "subcutaneous",
+    "subq": "subcutaneous", "po": "oral", "inh": "inhalant", "neb": "nebulizer",
+    "ug": "mcg",
+}
+
+
+def expand_abbreviations(text: str, table: dict[str, str] = ABBREVIATIONS) -> str | None:
+    """Replace every known abbreviation token; None when nothing changed."""
+    tokens = text.split()
+    out = [table.get(tok, tok) for tok in tokens]
+    return " ".join(out) if out != tokens else None
+
+
+def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4) -> list[str]:
+    """Match-text anchors for one query: the query itself first, then its expansions."""
+    base = match_text(text)
+    anchors = [base]
+    expanded = expand_abbreviations(base)
+    if expanded:
+        anchors.append(match_text(expanded))
+    seen: set[str] = set()
+    return [a for a in anchors if a and not (a in seen or seen.add(a))][:max_anchors]

@@ -1,0 +1,273 @@
+"""The on-disk index bundle: per system a catalog table, a row-aligned float32 memmap and a FAISS index,
+plus the STY vocabulary with its embeddings and a meta.json that pins model, catalog and parameters.
+
+Layout::
+
+    INDEX_DIR/meta.json
+    INDEX_DIR/sty.json, sty.f32
+    INDEX_DIR/<SYSTEM>/catalog.parquet   rows sorted by code (a code's rows are contiguous)
+    INDEX_DIR/<SYSTEM>/vectors.f32       float32 (rows, dim), row i <-> catalog row i
+    INDEX_DIR/<SYSTEM>/faiss.index       ids are catalog row numbers
+"""
+from __future__ import annotations
+
+import json
+import platform
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from .catalog import fingerprint as catalog_fingerprint
+from .config import Config, IndexConfig
+
+FORMAT_VERSION = 1
+META = "meta.json"
+
+
+class IndexBundleError(RuntimeError):
+    """An index directory that cannot be used as asked; the message says what to rebuild."""
+
+
+def _faiss():
+    import faiss
+
+    return faiss
+
+
+# ----------------------------------------------------------------------------------------------- build
+def embed_plan(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Distinct texts to embed: (system, uid, text). Identical strings are embedded once."""
+    parts = []
+    for system, t in tables.items():
+        uniq = pd.unique(t["match_text"].to_numpy())
+        parts.append(pd.DataFrame({"system": system, "uid": np.arange(len(uniq), dtype=np.int64), "text": uniq}))
+    return pd.concat(parts, ignore_index=True)
+
+
+class BundleWriter:
+    """Collects embeddings (in any order, from any number of workers) and writes the bundle.
+
+    Vectors arrive per distinct text; ``finalize`` scatters them to the row-aligned memmap, builds FAISS
+    and writes meta.json last, so a crashed build never leaves a directory that loads.
+    """
+
+    def __init__(self, out_dir: str | Path, tables: dict[str, pd.DataFrame], model_path: str,
+                 model_fp: str, dim: int, config: Config, sources: list[str]):
+        self.out = Path(out_dir)
+        self.out.mkdir(parents=True, exist_ok=True)
+        (self.out / META).unlink(missing_ok=True)  # an interrupted rebuild must not look complete
+        self.tables, self.dim, self.config = tables, dim, config
+        self.model_path, self.model_fp, self.sources = model_path, model_fp, sources
+        self.plan = embed_plan(tables)
+        self._uniq: dict[str, np.memmap] = {}
+        self._filled: dict[str, np.ndarray] = {}
+        for system, t in tables.items():
+            n_uniq = int((self.plan["system"] == system).sum())
+            (self.out / system).mkdir(exist_ok=True)
+            self._uniq[system] = np.lib.format.open_memmap(
+                self.out / system / "unique.tmp.npy", mode="w+", dtype=np.float32, shape=(max(n_uniq, 1), dim))
+            self._filled[system] = np.zeros(n_uniq, dtype=bool)
+
+    def add(self, system: str, uids: np.ndarray, vectors: np.ndarray) -> None:
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if vectors.shape != (len(uids), self.dim):
+            raise ValueError(f"embedding batch shape {vectors.shape} != ({len(uids)}, {self.dim})")
+        self._uniq[system][uids] = vectors
+        self._filled[system][uids] = True
+
+    def finalize(self, embed_sty: Callable[[list[str]], np.ndarray], log: Callable[[str], None] = print) -> dict:
+        faiss = _faiss()
+        systems = {}
+        for system, t in self.tables.items():
+            if not self._filled[system].all():
+                missing = int((~self._filled[system]).sum())
+                raise RuntimeError(f"{system}: {missing} catalog strings were never embedded; build incomplete")
+            uniq_text = self.plan.loc[self.plan["system"] == system, "text"].to_numpy()
+            inverse = pd.Index(uniq_text).get_indexer(t["match_text"].to_numpy())
+            vec_path = self.out / system / "vectors.f32"
+            rows = np.memmap(vec_path, mode="w+", dtype=np.float32, shape=(len(t), self.dim))
+            for start in range(0, len(t), 65536):
+                rows[start:start + 65536] = self._uniq[system][inverse[start:start + 65536]]
+            rows.flush()
+            del rows
+            self._uniq[system]._mmap.close()
+            (self.out / system / "unique.tmp.npy").unlink()
+            t.to_parquet(self.out / system / "catalog.parquet", index=False)
+            vectors = np.memmap(vec_path, mode="r", dtype=np.float32, shape=(len(t), self.dim))
+            t0 = time.perf_counter()
+            index = build_faiss(vectors, self.config.index, log=log)
+            faiss.write_index(index, str(self.out / system / "faiss.index"))
+            log(f"[build] {system}: FAISS {self.config.index.type} over {len(t):,} rows in {time.perf_counter() - t0:.1f}s")
+            systems[system] = {"rows": int(len(t)), "codes": int(t["code_idx"].max() + 1),
+                               "distinct_texts": int(len(uniq_text))}
+        sty = sorted({s for t in self.tables.values() for s in t["STY"].unique() if s})
+        (self.out / "sty.json").write_text(json.dumps(sty))
+        sty_vecs = embed_sty(sty) if sty else np.zeros((0, self.dim), np.float32)
+        np.asarray(sty_vecs, dtype=np.float32).tofile(self.out / "sty.f32")
+        meta = {
+            "format_version": FORMAT_VERSION,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "model": {"path": self.model_path, "fingerprint": self.model_fp, "dim": self.dim},
+            "index": vars(self.config.index).copy(),
+            "catalog": {"fingerprint": catalog_fingerprint(self.tables), "sources": self.sources},
+            "systems": systems,
+            "sty_count": len(sty),
+            "packages": package_versions(),
+            "config": self.config.to_dict(),
+        }
+        (self.out / META).write_text(json.dumps(meta, indent=2))
+        return meta
+
+
+def build_faiss(vectors: np.ndarray, cfg: IndexConfig, log: Callable[[str], None] = print):
+    faiss = _faiss()
+    n, d = vectors.shape
+    kind = cfg.type.lower()
+    if kind == "flat" or n < 1000:  # tiny catalogs: exact search is both faster and better
+        index = faiss.IndexFlatIP(d)
+    elif kind == "hnsw":
+        index = faiss.IndexHNSWFlat(d, cfg.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = cfg.hnsw_ef_construction
+    elif kind == "ivfpq":
+        nlist = cfg.ivf_nlist or int(min(65536, max(16, 4 * np.sqrt(n))))
+        if d % cfg.pq_m:
+            raise ValueError(f"index.pq_m={cfg.pq_m} must divide the embedding dim {d}")
+        quantizer = faiss.IndexFlatIP(d)
+        index = faiss.IndexIVFPQ(quantizer, d, nlist, cfg.pq_m, 8, faiss.METRIC_INNER_PRODUCT)
+        rng = np.random.default_rng(0)
+        sample = vectors[np.sort(rng.choice(n, size=min(n, max(nlist * 40, 10000)), replace=False))]
+        index.train(np.ascontiguousarray(sample))
+    else:
+        raise ValueError(f"unknown index.type {cfg.type!r}; use hnsw, flat or ivfpq")
+    gpu_index = _to_gpu(index, cfg) if kind != "hnsw" else None
+    target = gpu_index or index
+    step = 50_000
+    for start in range(0, n, step):
+        target.add(np.ascontiguousarray(vectors[start:start + step]))
+        if n > step:
+            log(f"[build] FAISS add {min(n, start + step):,}/{n:,}")
+    return faiss.index_gpu_to_cpu(gpu_index) if gpu_index is not None else index
+
+
+def _to_gpu(index, cfg: IndexConfig):
+    faiss = _faiss()
+    if cfg.use_gpu == "never" or not hasattr(faiss, "get_num_gpus") or faiss.get_num_gpus() == 0:
+        return None
+    return faiss.index_cpu_to_all_gpus(index)
+
+
+def package_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in ("faiss-cpu", "faiss-gpu", "sentence-transformers", "torch", "numpy", "rapidfuzz", "ray"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ load
+@dataclass
+class SystemIndex:
+    system: str
+    table: pd.DataFrame
+    vectors: np.ndarray  # read-only memmap: replicas on one node share the page cache
+    faiss_index: object
+    code_start: np.ndarray  # rows of code c are code_start[c]:code_start[c+1]
+    codes: np.ndarray  # code string per code_idx
+    row_code: np.ndarray  # code_idx per row
+    row_sty: np.ndarray  # STY id per row (-1 = none)
+    row_text: list[str]  # match_text per row (fuzzy matching)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.table)
+
+
+class IndexBundle:
+    def __init__(self, root: Path, meta: dict, systems: dict[str, SystemIndex], sty: list[str], sty_vectors: np.ndarray):
+        self.root, self.meta, self.systems, self.sty, self.sty_vectors = root, meta, systems, sty, sty_vectors
+
+    @property
+    def dim(self) -> int:
+        return int(self.meta["model"]["dim"])
+
+    @classmethod
+    def load(cls, root: str | Path, model_fingerprint: str | None = None, ef_search: int | None = None,
+             nprobe: int | None = None) -> "IndexBundle":
+        faiss = _faiss()
+        root = Path(root)
+        rebuild = f"rebuild it with: harmonize build --catalog <parquet...> --out {root}"
+        if not (root / META).exists():
+            raise IndexBundleError(f"{root} is not a finished index (no {META}); {rebuild}")
+        try:
+            meta = json.loads((root / META).read_text())
+        except json.JSONDecodeError as exc:
+            raise IndexBundleError(f"{root / META} is corrupt ({exc}); {rebuild}") from exc
+        if meta.get("format_version") != FORMAT_VERSION:
+            raise IndexBundleError(f"{root} has index format {meta.get('format_version')}, this code reads "
+                                   f"{FORMAT_VERSION}; {rebuild}")
+        if model_fingerprint and meta["model"]["fingerprint"] != model_fingerprint:
+            raise IndexBundleError(
+                f"{root} was built with embedding model {meta['model']['path']} (fingerprint "
+                f"{meta['model']['fingerprint']}), but the configured model has fingerprint {model_fingerprint}; "
+                f"point model.path at the model the index was built with, or {rebuild}")
+        dim = int(meta["model"]["dim"])
+        sty = json.loads((root / "sty.json").read_text())
+        sty_vectors = _read_f32(root / "sty.f32", (len(sty), dim), rebuild)
+        sty_id = {s: i for i, s in enumerate(sty)}
+        systems = {}
+        for system, info in meta["systems"].items():
+            d = root / system
+            try:
+                table = pd.read_parquet(d / "catalog.parquet")
+            except Exception as exc:
+                raise IndexBundleError(f"{d / 'catalog.parquet'} is unreadable ({exc}); {rebuild}") from exc
+            if len(table) != info["rows"]:
+                raise IndexBundleError(f"{d / 'catalog.parquet'} has {len(table)} rows, meta.json says "
+                                       f"{info['rows']}; {rebuild}")
+            vectors = _read_f32(d / "vectors.f32", (info["rows"], dim), rebuild)
+            try:
+                index = faiss.read_index(str(d / "faiss.index"))
+            except Exception as exc:
+                raise IndexBundleError(f"{d / 'faiss.index'} is unreadable or truncated ({exc}); {rebuild}") from exc
+            if index.ntotal != info["rows"] or index.d != dim:
+                raise IndexBundleError(f"{d / 'faiss.index'} holds {index.ntotal}x{index.d}, expected "
+                                       f"{info['rows']}x{dim}; {rebuild}")
+            _tune(index, ef_search, nprobe)
+            row_code = table["code_idx"].to_numpy(np.int32)
+            code_start = np.searchsorted(row_code, np.arange(int(row_code.max()) + 2)).astype(np.int64)
+            systems[system] = SystemIndex(
+                system=system, table=table, vectors=vectors, faiss_index=index, code_start=code_start,
+                codes=table["CODE"].to_numpy()[code_start[:-1]], row_code=row_code,
+                row_sty=table["STY"].map(sty_id).fillna(-1).to_numpy(np.int32),
+                row_text=table["match_text"].tolist(),
+            )
+        return cls(root, meta, systems, sty, sty_vectors)
+
+
+def _read_f32(path: Path, shape: tuple[int, int], rebuild: str) -> np.ndarray:
+    expected = shape[0] * shape[1] * 4
+    if not path.exists():
+        raise IndexBundleError(f"{path} is missing; {rebuild}")
+    size = path.stat().st_size
+    if size != expected:
+        raise IndexBundleError(f"{path} is {size} bytes, expected {expected} for {shape[0]}x{shape[1]} "
+                               f"float32 (truncated or from another build); {rebuild}")
+    if shape[0] == 0:
+        return np.zeros(shape, dtype=np.float32)
+    return np.memmap(path, mode="r", dtype=np.float32, shape=shape)
+
+
+def _tune(index, ef_search: int | None, nprobe: int | None) -> None:
+    faiss = _faiss()
+    if ef_search and hasattr(index, "hnsw"):
+        index.hnsw.efSearch = ef_search
+    ivf = faiss.try_extract_index_ivf(index) if hasattr(faiss, "try_extract_index_ivf") else None
+    if nprobe and ivf is not None:
+        ivf.nprobe = nprobe

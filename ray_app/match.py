@@ -1,0 +1,174 @@
+"""Matcher.match_batch: the one matching path shared by the Ray Data job, Ray Serve and the CLI.
+
+Per batch and system: one FAISS search over every anchor of every query; then per query a small pool of
+candidate codes whose *all* strings are scored (dense from the memmap, RapidFuzz two-stage, STY prior),
+aggregated per code and ranked.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from .config import Config
+from .index import IndexBundle, SystemIndex
+from .score import confidence, sty_prior_matrix
+
+RESULT_COLUMNS = ["system", "code", "description", "sty", "tty", "confidence", "flags", "candidates"]
+
+
+@dataclass
+class Candidate:
+    code: str
+    description: str
+    sty: str
+    tty: str
+    score: float
+    dense: float
+    fuzzy: float
+    sty_fit: float
+    agreement: float
+    matched: str
+
+    def as_dict(self, system: str, rank: int) -> dict:
+        return {"rank": rank, "system": system, "code": self.code, "description": self.description,
+                "sty": self.sty, "tty": self.tty, "score": round(self.score, 4),
+                "signals": {"dense": round(self.dense, 4), "fuzzy": round(self.fuzzy, 4),
+                            "sty": round(self.sty_fit, 4), "agreement": round(self.agreement, 4)},
+                "matched": self.matched}
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Concatenate arange(s, e) for each pair, vectorized."""
+    lengths = ends - starts
+    if lengths.sum() == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    return np.arange(lengths.sum(), dtype=np.int64) + offsets
+
+
+class Matcher:
+    def __init__(self, bundle: IndexBundle, config: Config, embedder=None):
+        self.bundle = bundle
+        self.cfg = config.match
+        self.embedder = embedder
+        self.priors = sty_prior_matrix(bundle.sty)
+        self._exact: dict[str, dict[str, np.ndarray]] = {}
+
+    # ------------------------------------------------------------------ anchors -> vectors
+    def embed_anchors(self, anchors: list[list[str]]) -> list[np.ndarray]:
+        """One encode call for every distinct anchor of the batch."""
+        if self.embedder is None:
+            raise RuntimeError("Matcher has no embedder: pass anchor vectors or construct it with one")
+        flat = list(dict.fromkeys(a for group in anchors for a in group))
+        vecs = self.embedder.encode(flat)
+        pos = {a: i for i, a in enumerate(flat)}
+        return [vecs[[pos[a] for a in group]] if group else np.zeros((0, self.bundle.dim), np.float32)
+                for group in anchors]
+
+    def _exact_rows(self, si: SystemIndex) -> dict[str, np.ndarray]:
+        if si.system not in self._exact:
+            groups = pd.Series(np.arange(si.n_rows)).groupby(si.table["match_text"].to_numpy()).indices
+            self._exact[si.system] = groups
+        return self._exact[si.system]
+
+    # ------------------------------------------------------------------ the batch path
+    def match_batch(self, queries: pd.DataFrame, anchor_vectors: list[np.ndarray] | None = None) -> pd.DataFrame:
+        """queries: columns ``entity_type`` (canonical), ``system``, ``anchors`` (list of match texts).
+
+        Returns a frame with RESULT_COLUMNS, one row per query, in the same order.
+        """
+        n = len(queries)
+        anchors = [list(a) if a is not None else [] for a in queries["anchors"].tolist()]
+        if anchor_vectors is None:
+            anchor_vectors = self.embed_anchors(anchors)
+        out: list[dict | None] = [None] * n
+        systems = queries["system"].tolist()
+        etypes = queries["entity_type"].tolist()
+        for system in sorted({s for s in systems if s}):
+            si = self.bundle.systems.get(system)
+            members = [i for i in range(n) if systems[i] == system and len(anchors[i])]
+            if si is None:
+                for i in members:
+                    out[i] = _unmapped(system, ["system_not_in_index"])
+                continue
+            if not members:
+                continue
+            owner = np.concatenate([np.full(len(anchors[i]), i) for i in members])
+            qmat = np.ascontiguousarray(np.vstack([anchor_vectors[i] for i in members]), dtype=np.float32)
+            k = min(self.cfg.dense_k, si.n_rows)
+            dist, ids = si.faiss_index.search(qmat, k)
+            for i in members:
+                sel = owner == i
+                out[i] = self._rank_one(si, etypes[i], anchors[i], anchor_vectors[i], dist[sel], ids[sel])
+        for i in range(n):
+            if out[i] is None:
+                out[i] = _unmapped(systems[i] or "", ["not_matched"])
+        return pd.DataFrame(out, columns=RESULT_COLUMNS)
+
+    def _rank_one(self, si: SystemIndex, etype: str, anchors: list[str], avecs: np.ndarray,
+                  dist: np.ndarray, ids: np.ndarray) -> dict:
+        cfg = self.cfg
+        hit = ids.ravel()
+        ok = hit >= 0
+        hit, hit_score = hit[ok], dist.ravel()[ok]
+        exact = self._exact_rows(si)
+        exact_rows = [exact[a] for a in anchors if a in exact]
+        # candidate codes: exact string matches always, then the best dense hits
+        code_best = pd.Series(hit_score).groupby(si.row_code[hit]).max().sort_values(ascending=False)
+        codes = list(dict.fromkeys([int(si.row_code[r]) for rows in exact_rows for r in rows]
+                                   + code_best.index.tolist()[: cfg.max_codes]))[: max(cfg.max_codes, 1)]
+        codes = np.asarray(codes, dtype=np.int64)
+        starts = si.code_start[codes]
+        ends = np.minimum(si.code_start[codes + 1], starts + cfg.max_strings_per_code)
+        rows = _ranges(starts, ends)
+        row_owner = np.repeat(np.arange(len(codes)), ends - starts)
+        # dense: every string of every candidate code against every anchor (one small matmul)
+        dense = (np.asarray(si.vectors[rows]) @ avecs.T).max(axis=1)
+        # fuzzy, two stages: cheap `ratio` over all, `token_set_ratio` on the best of them
+        texts = [si.row_text[r] for r in rows]
+        ratio = process.cdist(anchors, texts, scorer=fuzz.ratio, dtype=np.float32,
+                              workers=cfg.fuzzy_workers).max(axis=0) / 100.0
+        fuzzy = ratio.copy()
+        keep = np.argsort(-(ratio + dense))[: cfg.fuzzy_prefilter]
+        if len(keep):
+            tsr = process.cdist(anchors, [texts[j] for j in keep], scorer=fuzz.token_set_ratio,
+                                dtype=np.float32, workers=cfg.fuzzy_workers).max(axis=0) / 100.0
+            fuzzy[keep] = (ratio[keep] + tsr) / 2.0
+        prior = self.priors.get(etype)
+        sty_fit = prior[si.row_sty[rows]] if prior is not None else np.full(len(rows), 0.5, np.float32)
+        row_score = cfg.w_dense * dense + cfg.w_fuzzy * fuzzy + cfg.w_sty * sty_fit
+        # per-code aggregation: best string + a bonus for a second string that agrees
+        order = np.lexsort((-row_score, row_owner))
+        first = np.r_[True, row_owner[order][1:] != row_owner[order][:-1]]
+        best_pos = order[first]
+        second = np.zeros(len(codes), dtype=np.float32)
+        is_second = np.r_[False, first[:-1]] & ~first
+        second[row_owner[order][is_second]] = row_score[order][is_second]
+        code_score = row_score[best_pos] + cfg.w_agg * second
+        ranking = np.argsort(-code_score, kind="stable")[: max(cfg.top_k, 1)]
+        table = si.table
+        cands = []
+        for c in ranking:
+            b = best_pos[c]
+            disp = int(si.code_start[codes[c]])
+            cands.append(Candidate(
+                code=str(si.codes[codes[c]]), description=str(table.at[disp, "STR"]), sty=str(table.at[disp, "STY"]),
+                tty=str(table.at[disp, "TTY"]), score=float(code_score[c]), dense=float(dense[b]),
+                fuzzy=float(fuzzy[b]), sty_fit=float(sty_fit[b]), agreement=float(second[c]),
+                matched=str(table.at[int(rows[b]), "STR"])))
+        top = cands[0]
+        runner = cands[1].score if len(cands) > 1 else 0.0
+        conf = confidence(top.score, runner, top.fuzzy)
+        flags = ["needs_review"] if conf < self.cfg.review_threshold else []
+        return {"system": si.system, "code": top.code, "description": top.description, "sty": top.sty,
+                "tty": top.tty, "confidence": round(conf, 4), "flags": ";".join(flags),
+                "candidates": json.dumps([c.as_dict(si.system, r + 1) for r, c in enumerate(cands)])}
+
+
+def _unmapped(system: str, flags: list[str]) -> dict:
+    return {"system": system, "code": "", "description": "", "sty": "", "tty": "", "confidence": 0.0,
+            "flags": ";".join(flags), "candidates": "[]"}

@@ -1,0 +1,53 @@
+"""Scoring pieces that need no index: the entity-type -> semantic-type prior and the confidence."""
+from __future__ import annotations
+
+import numpy as np
+
+# How well a UMLS semantic type fits an entity type (1 = expected, 0 = implausible). A prior, not a
+# filter: a strong lexical/dense match of another type can still win. Unlisted STYs get NEUTRAL.
+STY_PRIOR: dict[str, dict[str, float]] = {
+    "Diagnosis": {
+        "Disease or Syndrome": 1.0, "Finding": 1.0, "Sign or Symptom": 1.0, "Mental or Behavioral Dysfunction": 1.0,
+        "Injury or Poisoning": 0.95, "Neoplastic Process": 1.0, "Pathologic Function": 0.9,
+        "Anatomical Abnormality": 0.85, "Congenital Abnormality": 0.9, "Acquired Abnormality": 0.85,
+        "Cell or Molecular Dysfunction": 0.7, "Clinical Attribute": 0.35, "Laboratory or Test Result": 0.5,
+        "Organism": 0.2, "Body Part, Organ, or Organ Component": 0.1, "Pharmacologic Substance": 0.05,
+        "Therapeutic or Preventive Procedure": 0.1, "Diagnostic Procedure": 0.1, "Laboratory Procedure": 0.1,
+        "Qualitative Concept": 0.15, "Medical Device": 0.05, "Population Group": 0.1,
+    },
+    "Procedure": {
+        "Therapeutic or Preventive Procedure": 1.0, "Diagnostic Procedure": 1.0, "Laboratory Procedure": 0.75,
+        "Health Care Activity": 0.9, "Educational Activity": 0.6, "Research Activity": 0.5,
+        "Clinical Attribute": 0.2, "Medical Device": 0.2, "Finding": 0.2, "Disease or Syndrome": 0.1,
+        "Body Part, Organ, or Organ Component": 0.1, "Qualitative Concept": 0.1, "Organism": 0.05,
+        "Pharmacologic Substance": 0.05,
+    },
+    "Lab": {
+        "Laboratory Procedure": 1.0, "Diagnostic Procedure": 0.7, "Laboratory or Test Result": 0.8,
+        "Clinical Attribute": 0.6, "Finding": 0.35, "Therapeutic or Preventive Procedure": 0.3,
+        "Health Care Activity": 0.3, "Disease or Syndrome": 0.15, "Organism": 0.2,
+        "Pharmacologic Substance": 0.1, "Body Substance": 0.2, "Body Part, Organ, or Organ Component": 0.05,
+        "Qualitative Concept": 0.1,
+    },
+    "Medicine": {"Clinical Drug": 1.0, "Pharmacologic Substance": 0.9, "Antibiotic": 0.9,
+                 "Organic Chemical": 0.6, "Vitamin": 0.8},
+}
+NEUTRAL = 0.4
+
+
+def sty_prior_matrix(sty_vocab: list[str], priors: dict[str, dict[str, float]] = STY_PRIOR) -> dict[str, np.ndarray]:
+    """entity type -> prior per STY id, with one extra slot at the end for rows without an STY."""
+    out = {}
+    for etype, table in priors.items():
+        out[etype] = np.array([table.get(s, NEUTRAL) for s in sty_vocab] + [NEUTRAL], dtype=np.float32)
+    return out
+
+
+def confidence(top: float, second: float, fuzzy_top: float) -> float:
+    """A [0, 1] confidence from the winning score, its margin over the runner-up and lexical agreement.
+
+    Monotone in each input; the threshold for needs_review is set from dev data (config.match).
+    """
+    margin = max(0.0, top - second)
+    z = 7.0 * (top - 0.62) + 10.0 * min(margin, 0.15) + 1.5 * (fuzzy_top - 0.6)
+    return float(1.0 / (1.0 + np.exp(-z)))
