@@ -1,4 +1,4 @@
-"""``harmonize``: build an index, map a file, or query one entity.
+"""``harmonize``: build an index, map a file, query one entity, or evaluate against a gold file.
 
 build/map run through Ray by default (the same code as ``jobs/``); ``--local`` runs the same engine in
 this process without Ray.
@@ -93,6 +93,18 @@ def cmd_query(args) -> int:
     return 0
 
 
+def cmd_eval(args) -> int:
+    from .evaluate import run_local
+
+    cfg = _config(args)
+    report = args.report or str(Path("build") / "reports" / Path(args.gold).stem)
+    out = run_local(args.index, args.gold, cfg, report, baselines=args.baselines, limit=args.limit,
+                    log=print if args.verbose else (lambda m: None))
+    print(out["text"])
+    print(f"[eval] report -> {report} (metrics.json, summary.md, misses.csv with {out['n_misses']:,} rows)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="harmonize", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -131,6 +143,18 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("text", nargs="+")
     common(q)
     q.set_defaults(fn=cmd_query)
+
+    e = sub.add_parser("eval", help="score the engine (and baselines) against a gold csv/xlsx")
+    e.add_argument("--index", required=True)
+    e.add_argument("--gold", required=True, help="columns 'Input Entity Description', 'Entity Type', "
+                                                 "'Standard Code' (acceptable codes separated by ';')")
+    e.add_argument("--report", help="report directory (default build/reports/<gold file stem>)")
+    e.add_argument("--baselines", action=argparse.BooleanOptionalAction, default=True,
+                   help="also run the dense-only and fuzzy-only baselines (default: on)")
+    e.add_argument("--limit", type=int, help="evaluate a seeded sample of N gold rows")
+    e.add_argument("--verbose", "-v", action="store_true", help="print progress")
+    common(e)
+    e.set_defaults(fn=cmd_eval)
 
     args = ap.parse_args(argv)
     try:

@@ -43,7 +43,7 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame
     raise InputError(f"unsupported input type {ext or '(none)'} for {p}; use .csv, .tsv, .xlsx or .parquet")
 
 
-def _read_delimited(p: Path, sep: str) -> pd.DataFrame:
+def _read_delimited(p: Path, sep: str, sniff: bool = True) -> pd.DataFrame:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             df = pd.read_csv(p, sep=sep, dtype=object, encoding=encoding, keep_default_na=False,
@@ -53,16 +53,12 @@ def _read_delimited(p: Path, sep: str) -> pd.DataFrame:
             continue
     else:  # pragma: no cover - cp1252 decodes nearly anything
         raise InputError(f"cannot decode {p} as UTF-8 or cp1252")
-    if len(df.columns) == 1 and TEXT_COLUMN not in df.columns:
+    if sniff and len(df.columns) == 1 and _norm_header(df.columns[0]) != _norm_header(TEXT_COLUMN):
         header = str(df.columns[0])
         for other in (";", "\t", "|"):
-            if other in header:  # a csv written with another delimiter: say so, then read it right
-                return _read_delimited_with(p, other)
+            if other in header:  # a "csv" written with another delimiter: read it with that one
+                return _read_delimited(p, other, sniff=False)
     return df
-
-
-def _read_delimited_with(p: Path, sep: str) -> pd.DataFrame:
-    return pd.read_csv(p, sep=sep, dtype=object, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
 
 
 def _norm_header(name: object) -> str:

@@ -1,0 +1,136 @@
+"""Shared fixtures: a tiny catalog written by the tests, the real packaged MiniLM, real FAISS, local Ray."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HARMONIZE_PROGRESS", "0")
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+S, R = "SNOMEDCT_US", "RXNORM"
+DISORDER, FINDING = "Disease or Syndrome", "Finding"
+DXPROC, TXPROC, LABPROC = "Diagnostic Procedure", "Therapeutic or Preventive Procedure", "Laboratory Procedure"
+SUBST, DRUG = "Pharmacologic Substance", "Clinical Drug"
+
+TINY_ROWS = [
+    # SNOMED: (System, TTY, CODE, STR, STY)
+    (S, "FN", "195967001", "Asthma (disorder)", DISORDER),
+    (S, "PT", "195967001", "Asthma", DISORDER),
+    (S, "PT", "38341003", "Hypertensive disorder, systemic arterial", DISORDER),
+    (S, "SY", "38341003", "High blood pressure", DISORDER),
+    (S, "SY", "38341003", "Hypertension", DISORDER),
+    (S, "PT", "22298006", "Myocardial infarction", DISORDER),
+    (S, "SY", "22298006", "Heart attack", DISORDER),
+    (S, "PT", "84114007", "Heart failure", DISORDER),
+    (S, "PT", "25064002", "Headache", FINDING),
+    (S, "PT", "37796009", "Migraine", DISORDER),
+    (S, "PT", "68566005", "Urinary tract infectious disease", DISORDER),
+    (S, "PT", "44054006", "Diabetes mellitus type 2", DISORDER),
+    (S, "PT", "399208008", "Plain X-ray of chest", DXPROC),
+    (S, "SY", "399208008", "Plain chest X-ray", DXPROC),
+    (S, "FN", "399208008", "Plain X-ray of chest (procedure)", DXPROC),
+    (S, "PT", "80146002", "Appendectomy", TXPROC),
+    (S, "SY", "80146002", "Excision of appendix", TXPROC),
+    (S, "PT", "73761001", "Colonoscopy", DXPROC),
+    (S, "PT", "77477000", "Computed tomography of head", DXPROC),
+    (S, "PT", "359986008", "Bilirubin, total measurement", LABPROC),
+    (S, "PT", "79706000", "Bilirubin", SUBST),
+    (S, "PT", "52302001", "Glucose measurement, fasting", LABPROC),
+    (S, "PT", "26604007", "Complete blood count", LABPROC),
+    (S, "PT", "43396009", "Hemoglobin A1c measurement", LABPROC),
+    (S, "PT", "00123", "Leading zero test concept", FINDING),  # codes stay strings
+    # RxNorm
+    (R, "IN", "161", "Acetaminophen", SUBST),
+    (R, "SCD", "198440", "Acetaminophen 500 MG Oral Tablet", DRUG),
+    (R, "SCDC", "315266", "Acetaminophen 500 MG", DRUG),
+    (R, "IN", "1191", "Aspirin", SUBST),
+    (R, "SCD", "243670", "Aspirin 81 MG Oral Tablet", DRUG),
+    (R, "IN", "5640", "Ibuprofen", SUBST),
+    (R, "SCD", "310965", "Ibuprofen 200 MG Oral Tablet", DRUG),
+    (R, "IN", "6809", "Metformin", SUBST),
+    (R, "SCD", "861007", "Metformin hydrochloride 500 MG Oral Tablet", DRUG),
+    (R, "IN", "29046", "Lisinopril", SUBST),
+    (R, "SCD", "314076", "Lisinopril 10 MG Oral Tablet", DRUG),
+]
+
+
+def tiny_frame(rows=TINY_ROWS) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=["System", "TTY", "CODE", "STR", "STY"])
+    df.insert(0, "CUI", "")
+    return df[["CUI", "System", "TTY", "CODE", "STR", "STY"]]
+
+
+@pytest.fixture(scope="session")
+def tiny_catalog(tmp_path_factory) -> list[str]:
+    d = tmp_path_factory.mktemp("catalog")
+    df = tiny_frame()
+    paths = []
+    for system, part in df.groupby("System"):
+        p = d / f"tiny_{system.lower()}.parquet"
+        part.to_parquet(p, index=False)
+        paths.append(str(p))
+    return paths
+
+
+@pytest.fixture(scope="session")
+def config():
+    from ray_app.config import Config
+
+    return Config()
+
+
+@pytest.fixture(scope="session")
+def embedder(config):
+    from ray_app.embed import Embedder
+
+    return Embedder.from_config(config.model)
+
+
+@pytest.fixture(scope="session")
+def tiny_index(tiny_catalog, embedder, config, tmp_path_factory) -> str:
+    from ray_app.build import build_index, local_embed_stream
+
+    out = tmp_path_factory.mktemp("index") / "tiny"
+    build_index(tiny_catalog, out, config, local_embed_stream(embedder), embedder.dim, embedder.encode,
+                log=lambda m: None)
+    return str(out)
+
+
+@pytest.fixture(scope="session")
+def matcher(tiny_index, config, embedder):
+    from ray_app.index import IndexBundle
+    from ray_app.match import Matcher
+
+    return Matcher(IndexBundle.load(tiny_index, model_fingerprint=embedder.fingerprint), config, embedder)
+
+
+@pytest.fixture(scope="session")
+def ray_local():
+    import ray
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             runtime_env={"env_vars": {"HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}})
+    yield ray
+    ray.shutdown()
+
+
+@pytest.fixture(scope="session")
+def demo_index(embedder, config, tmp_path_factory) -> str:
+    """The embedded default catalog, built once per session (about 80 s on 2 cores)."""
+    from ray_app.build import build_index, local_embed_stream
+
+    prebuilt = os.environ.get("HARMONIZE_DEMO_INDEX")
+    if prebuilt:
+        return prebuilt
+    out = tmp_path_factory.mktemp("demo") / "index"
+    catalogs = sorted(str(p) for p in (REPO / "data" / "catalogs").glob("demo_*.parquet"))
+    build_index(catalogs, out, config, local_embed_stream(embedder), embedder.dim, embedder.encode,
+                log=lambda m: None)
+    return str(out)
