@@ -1,0 +1,140 @@
+"""Build and map throughput through Ray vs. the same engine in one process, measured in the same run.
+
+    python benchmarks/bench_map.py --catalog ../shared/data/catalogs/bench_*.parquet --rows 5000
+
+Input rows are drawn (seeded) from catalog strings with light noise and a realistic repeat rate, plus
+any --queries file's texts. Build throughput is measured on --build-rows catalog rows (0 = skip build)
+so the run fits a laptop; mapping runs on a full prebuilt index (--index, or built here).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ray_app.build import build_index, local_embed_stream  # noqa: E402
+from ray_app.catalog import load_catalog  # noqa: E402
+from ray_app.config import load_config  # noqa: E402
+from ray_app.embed import Embedder  # noqa: E402
+from ray_app.engine import load_engine  # noqa: E402
+from ray_app.mapping import local_match_fn, map_dataframe  # noqa: E402
+
+SNOMED_TYPES = {"Laboratory Procedure": "Lab", "Diagnostic Procedure": "Procedure",
+                "Therapeutic or Preventive Procedure": "Procedure", "Disease or Syndrome": "Diagnosis",
+                "Finding": "Diagnosis", "Sign or Symptom": "Diagnosis"}
+
+
+def noisy(text: str, rng: np.random.Generator) -> str:
+    t = text.lower()
+    r = rng.random()
+    if r < 0.3 and len(t) > 5:  # one typo
+        i = int(rng.integers(1, len(t) - 1))
+        t = t[:i] + t[i + 1:]
+    elif r < 0.5:
+        words = t.split()
+        if len(words) > 2:
+            words.pop(int(rng.integers(0, len(words))))
+        t = " ".join(words)
+    return t
+
+
+def make_input(catalogs: list[str], rows: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    tables = load_catalog(catalogs)
+    pool = []
+    sn = tables["SNOMEDCT_US"]
+    sn = sn[sn["STY"].isin(SNOMED_TYPES)]
+    pool += list(zip(sn["STR"], sn["STY"].map(SNOMED_TYPES)))
+    rx = tables["RXNORM"]
+    pool += [(s, "Medicine") for s in rx["STR"]]
+    distinct = max(1, rows // 4)  # real feeds repeat: ~4 rows per distinct entity, Zipf-like
+    picks = rng.choice(len(pool), size=distinct, replace=False)
+    base = [(noisy(pool[i][0], rng), pool[i][1]) for i in picks]
+    weights = 1.0 / np.arange(1, distinct + 1) ** 0.8
+    idx = rng.choice(distinct, size=rows, p=weights / weights.sum())
+    return pd.DataFrame({"Input Entity Description": [base[i][0] for i in idx],
+                         "Entity Type": [base[i][1] for i in idx]})
+
+
+def timed(fn, repeats: int):
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--catalog", nargs="+", required=True)
+    ap.add_argument("--index", help="prebuilt index of --catalog (built here if omitted)")
+    ap.add_argument("--rows", type=int, default=5000)
+    ap.add_argument("--build-rows", type=int, default=20000, help="catalog rows for the build comparison; 0 skips")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--set", action="append", default=[])
+    ap.add_argument("--json", help="write the figures here too")
+    args = ap.parse_args()
+    os.environ.setdefault("HARMONIZE_PROGRESS", "0")
+    cfg = load_config(None, args.set)
+    quiet = lambda m: None  # noqa: E731
+    figures: dict = {"machine": {"cpus": os.cpu_count()}, "rows": args.rows, "repeats": args.repeats}
+    work = Path(tempfile.mkdtemp(prefix="bench_map_"))
+    emb = Embedder.from_config(cfg.model)
+
+    from jobs.build_index import run as ray_build
+    from jobs.map_file import ray_match_fn
+    from jobs.common import init_ray
+
+    init_ray(cfg)
+    if args.build_rows:
+        raw = pd.concat([pd.read_parquet(c) for c in args.catalog]).sample(
+            n=None, frac=1.0, random_state=args.seed).head(args.build_rows)
+        sub = work / "build_sample.parquet"
+        raw.to_parquet(sub, index=False)
+        n = len(raw)
+        t_local, _ = timed(lambda: build_index([str(sub)], work / "b_local", cfg, local_embed_stream(emb),
+                                               emb.dim, emb.encode, log=quiet), 1)
+        t_ray, _ = timed(lambda: ray_build([str(sub)], str(work / "b_ray"), cfg, log=quiet), 1)
+        figures["build"] = {"catalog_rows": n, "local_rows_per_s": round(n / t_local, 1),
+                            "ray_rows_per_s": round(n / t_ray, 1), "ray_over_local": round(t_local / t_ray, 3)}
+        print(f"build  {n:,} catalog rows: local {n / t_local:8.1f} rows/s | ray {n / t_ray:8.1f} rows/s "
+              f"| ray/local {t_local / t_ray:.2f}x")
+
+    index = args.index
+    if not index:
+        index = str(work / "full")
+        build_index(args.catalog, index, cfg, local_embed_stream(emb), emb.dim, emb.encode, log=quiet)
+    df = make_input(args.catalog, args.rows, args.seed)
+    matcher = load_engine(index, cfg)
+    t_local, (out_local, st) = timed(lambda: map_dataframe(df, local_match_fn(matcher, cfg.ray.replica_batch_size),
+                                                            cfg), args.repeats)
+    t_ray, (out_ray, _) = timed(lambda: map_dataframe(df, ray_match_fn(index, cfg), cfg), args.repeats)
+    same = (out_local["Output Target Code"] == out_ray["Output Target Code"]).mean()
+    figures["map"] = {"rows": len(df), "distinct": st["distinct_queries"],
+                      "local_rows_per_s": round(len(df) / t_local, 1), "ray_rows_per_s": round(len(df) / t_ray, 1),
+                      "ray_over_local": round(t_local / t_ray, 3), "agreement": round(float(same), 4),
+                      "seed_floor_rows_per_s": 17.5, "local_over_floor": round(len(df) / t_local / 17.5, 1)}
+    m = figures["map"]
+    print(f"map    {len(df):,} rows ({st['distinct_queries']:,} distinct), median of {args.repeats}: "
+          f"local {m['local_rows_per_s']:8.1f} rows/s | ray {m['ray_rows_per_s']:8.1f} rows/s | "
+          f"ray/local {m['ray_over_local']:.2f}x | codes identical {same:.1%}")
+    print(json.dumps(figures, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
