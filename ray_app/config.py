@@ -47,6 +47,8 @@ class MatchConfig:
     w_fuzzy: float = 0.30
     w_sty: float = 0.15
     w_agg: float = 0.05  # bonus when several of a code's strings agree
+    w_drug: float = 0.6  # RxNorm structure fit (ingredient, strength, form, brand) when parsed
+    drug_codes: int = 32  # codes added to the pool from the ingredient lookup
     review_threshold: float = 0.45  # confidence below this -> needs_review
     max_chars: int = 512  # longer input is truncated (and flagged)
     max_anchors: int = 4  # the query + its expansions, embedded together

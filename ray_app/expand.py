@@ -5,7 +5,11 @@ clinical coder knows; it is deliberately not tuned to any evaluation file.
 """
 from __future__ import annotations
 
+from .drugs import parse_query
 from .text import match_text
+
+_MEASURE_WORDS = {"measurement", "test", "level", "levels", "assay", "count", "panel", "screen", "screening",
+                  "culture", "titer", "titre", "ratio", "rate", "profile", "study", "analysis"}
 
 ABBREVIATIONS: dict[str, str] = {
     # imaging and procedures
@@ -76,5 +80,15 @@ def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4) -> lis
     expanded = expand_abbreviations(base)
     if expanded:
         anchors.append(match_text(expanded))
+    if entity_type == "Medicine":
+        parsed = parse_query(base)
+        if parsed.names and parsed.names != parsed.raw_names:  # brand/UK name -> US generic wording
+            generic = base
+            for raw, name in zip(parsed.raw_names, parsed.names):
+                generic = generic.replace(raw, name)
+            anchors.append(match_text(generic if generic != base else " / ".join(parsed.names)))
+    elif entity_type == "Lab" and not _MEASURE_WORDS & set(base.split()):
+        # SNOMED names lab tests "<analyte> measurement"; the bare analyte is a substance concept
+        anchors.append(f"{(expanded and match_text(expanded)) or base} measurement")
     seen: set[str] = set()
     return [a for a in anchors if a and not (a in seen or seen.add(a))][:max_anchors]

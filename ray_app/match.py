@@ -14,6 +14,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from .config import Config
+from .drugs import DrugCatalog, ParsedDrug, parse_query
 from .index import IndexBundle, SystemIndex
 from .score import confidence, sty_prior_matrix
 
@@ -31,13 +32,15 @@ class Candidate:
     fuzzy: float
     sty_fit: float
     agreement: float
+    drug: float
     matched: str
 
     def as_dict(self, system: str, rank: int) -> dict:
         return {"rank": rank, "system": system, "code": self.code, "description": self.description,
                 "sty": self.sty, "tty": self.tty, "score": round(self.score, 4),
                 "signals": {"dense": round(self.dense, 4), "fuzzy": round(self.fuzzy, 4),
-                            "sty": round(self.sty_fit, 4), "agreement": round(self.agreement, 4)},
+                            "sty": round(self.sty_fit, 4), "agreement": round(self.agreement, 4),
+                            "drug": round(self.drug, 4)},
                 "matched": self.matched}
 
 
@@ -57,6 +60,7 @@ class Matcher:
         self.embedder = embedder
         self.priors = sty_prior_matrix(bundle.sty)
         self._exact: dict[str, dict[str, np.ndarray]] = {}
+        self._drugs: dict[str, DrugCatalog] = {}
 
     # ------------------------------------------------------------------ anchors -> vectors
     def embed_anchors(self, anchors: list[list[str]]) -> list[np.ndarray]:
@@ -74,6 +78,11 @@ class Matcher:
             groups = pd.Series(np.arange(si.n_rows)).groupby(si.table["match_text"].to_numpy()).indices
             self._exact[si.system] = groups
         return self._exact[si.system]
+
+    def _drug_catalog(self, si: SystemIndex) -> DrugCatalog:
+        if si.system not in self._drugs:
+            self._drugs[si.system] = DrugCatalog(si.table["STR"].tolist(), si.table["TTY"].tolist())
+        return self._drugs[si.system]
 
     # ------------------------------------------------------------------ the batch path
     def match_batch(self, queries: pd.DataFrame, anchor_vectors: list[np.ndarray] | None = None) -> pd.DataFrame:
@@ -117,10 +126,23 @@ class Matcher:
         hit, hit_score = hit[ok], dist.ravel()[ok]
         exact = self._exact_rows(si)
         exact_rows = [exact[a] for a in anchors if a in exact]
-        # candidate codes: exact string matches always, then the best dense hits
+        # medicines: parse ingredient/strength/form and pull the ingredient's RxNorm rows into the pool
+        drug_q: ParsedDrug | None = None
+        drug_codes: list[int] = []
+        if si.system == "RXNORM" and etype == "Medicine" and cfg.w_drug > 0:
+            dc = self._drug_catalog(si)
+            drug_q = dc.resolve(parse_query(anchors[0]))
+            if drug_q.names:
+                drows = dc.rows_for(drug_q)
+                dfit = dc.fit(drug_q, drows)
+                drug_codes = list(dict.fromkeys(si.row_code[drows[np.argsort(-dfit, kind="stable")]].tolist()))
+                drug_codes = drug_codes[: cfg.drug_codes]
+            else:
+                drug_q = None
+        # candidate codes: exact string matches and parsed-drug codes always, then the best dense hits
         code_best = pd.Series(hit_score).groupby(si.row_code[hit]).max().sort_values(ascending=False)
-        codes = list(dict.fromkeys([int(si.row_code[r]) for rows in exact_rows for r in rows]
-                                   + code_best.index.tolist()[: cfg.max_codes]))[: max(cfg.max_codes, 1)]
+        codes = list(dict.fromkeys([int(si.row_code[r]) for rows in exact_rows for r in rows] + drug_codes
+                                   + code_best.index.tolist()[: cfg.max_codes]))[: max(cfg.max_codes, 1) + len(drug_codes)]
         codes = np.asarray(codes, dtype=np.int64)
         starts = si.code_start[codes]
         ends = np.minimum(si.code_start[codes + 1], starts + cfg.max_strings_per_code)
@@ -141,6 +163,10 @@ class Matcher:
         prior = self.priors.get(etype)
         sty_fit = prior[si.row_sty[rows]] if prior is not None else np.full(len(rows), 0.5, np.float32)
         row_score = cfg.w_dense * dense + cfg.w_fuzzy * fuzzy + cfg.w_sty * sty_fit
+        drug = np.zeros(len(rows), dtype=np.float32)
+        if drug_q is not None:
+            drug = self._drug_catalog(si).fit(drug_q, rows)
+            row_score = row_score + cfg.w_drug * drug
         # per-code aggregation: best string + a bonus for a second string that agrees
         order = np.lexsort((-row_score, row_owner))
         first = np.r_[True, row_owner[order][1:] != row_owner[order][:-1]]
@@ -155,15 +181,19 @@ class Matcher:
         for c in ranking:
             b = best_pos[c]
             disp = int(si.code_start[codes[c]])
+            if table.at[int(rows[b]), "tty_rank"] == table.at[disp, "tty_rank"]:
+                disp = int(rows[b])  # equally preferred names: show the one that matched
             cands.append(Candidate(
                 code=str(si.codes[codes[c]]), description=str(table.at[disp, "STR"]), sty=str(table.at[disp, "STY"]),
                 tty=str(table.at[disp, "TTY"]), score=float(code_score[c]), dense=float(dense[b]),
                 fuzzy=float(fuzzy[b]), sty_fit=float(sty_fit[b]), agreement=float(second[c]),
-                matched=str(table.at[int(rows[b]), "STR"])))
+                drug=float(drug[b]), matched=str(table.at[int(rows[b]), "STR"])))
         top = cands[0]
         runner = cands[1].score if len(cands) > 1 else 0.0
         conf = confidence(top.score, runner, top.fuzzy)
         flags = ["needs_review"] if conf < self.cfg.review_threshold else []
+        if drug_q is not None and drug_q.strengths and top.tty in ("IN", "PIN", "MIN", "BN"):
+            flags.append("ingredient_fallback")  # the stated strength/form does not exist in the catalog
         return {"system": si.system, "code": top.code, "description": top.description, "sty": top.sty,
                 "tty": top.tty, "confidence": round(conf, 4), "flags": ";".join(flags),
                 "candidates": json.dumps([c.as_dict(si.system, r + 1) for r, c in enumerate(cands)])}
