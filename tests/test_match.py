@@ -38,7 +38,7 @@ def test_candidates_carry_signals_and_are_ranked(matcher, config):
     assert 1 <= len(cands) <= config.match.top_k
     assert [c["rank"] for c in cands] == list(range(1, len(cands) + 1))
     assert all(a["score"] >= b["score"] for a, b in zip(cands, cands[1:]))
-    assert set(cands[0]["signals"]) == {"dense", "fuzzy", "sty", "agreement"}
+    assert set(cands[0]["signals"]) == {"dense", "fuzzy", "sty", "agreement", "drug"}
     assert cands[0]["matched"] == "Plain chest X-ray"
     # per-code aggregation: one candidate per code, never the same code twice
     assert len({c["code"] for c in cands}) == len(cands)
