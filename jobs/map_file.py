@@ -50,7 +50,7 @@ def ray_match_fn(index_dir: str, config: Config):
 def check_index(index_dir: str, config: Config) -> dict:
     """Fail in the driver, before any actor starts, if the index cannot serve this config."""
     fp = model_fingerprint(resolve_model_path(config.model.path))
-    return IndexBundle.load(index_dir, model_fingerprint=fp).meta
+    return IndexBundle.check(index_dir, model_fingerprint=fp)
 
 
 def run(index_dir: str, input_path: str, output_path: str, config: Config, top_k: int = 0,

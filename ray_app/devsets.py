@@ -99,12 +99,18 @@ def typo(text: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
+FILLER_WORDS = {"of", "the", "a", "an", "procedure", "disorder", "disease", "finding", "structure",
+                "measurement", "level", "oral", "using", "by", "on", "in"}
+
+
 def drop_word(text: str, rng: random.Random) -> str:
-    """Drop one word (never the first) from a text of 3+ words."""
+    """Drop one word (never the first) from a text of 3+ words; a filler word ('of', 'procedure',
+    'disorder'...) when there is one, as people do, else any."""
     words = text.split(" ")
     if len(words) < 3:
         return text
-    del words[rng.randrange(1, len(words))]
+    filler = [i for i in range(1, len(words)) if words[i].lower() in FILLER_WORDS]
+    del words[rng.choice(filler) if filler and rng.random() < 0.7 else rng.randrange(1, len(words))]
     return " ".join(words)
 
 

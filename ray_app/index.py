@@ -198,25 +198,35 @@ class IndexBundle:
         return int(self.meta["model"]["dim"])
 
     @classmethod
+    def check(cls, root: str | Path, model_fingerprint: str | None = None) -> dict:
+        """Validate meta.json, model and file sizes without loading FAISS or tables (cheap, for drivers)."""
+        root = Path(root)
+        meta = _read_meta(root, model_fingerprint)
+        dim = int(meta["model"]["dim"])
+        import pyarrow.parquet as pq
+
+        for system, info in meta["systems"].items():
+            d = root / system
+            _read_f32(d / "vectors.f32", (info["rows"], dim), _rebuild(root))
+            for name in ("catalog.parquet", "faiss.index"):
+                if not (d / name).exists():
+                    raise IndexBundleError(f"{d / name} is missing; {_rebuild(root)}")
+            try:
+                rows = pq.ParquetFile(d / "catalog.parquet").metadata.num_rows
+            except Exception as exc:
+                raise IndexBundleError(f"{d / 'catalog.parquet'} is unreadable ({exc}); {_rebuild(root)}") from exc
+            if rows != info["rows"]:
+                raise IndexBundleError(f"{d / 'catalog.parquet'} has {rows} rows, meta.json says "
+                                       f"{info['rows']}; {_rebuild(root)}")
+        return meta
+
+    @classmethod
     def load(cls, root: str | Path, model_fingerprint: str | None = None, ef_search: int | None = None,
              nprobe: int | None = None) -> "IndexBundle":
         faiss = _faiss()
         root = Path(root)
-        rebuild = f"rebuild it with: harmonize build --catalog <parquet...> --out {root}"
-        if not (root / META).exists():
-            raise IndexBundleError(f"{root} is not a finished index (no {META}); {rebuild}")
-        try:
-            meta = json.loads((root / META).read_text())
-        except json.JSONDecodeError as exc:
-            raise IndexBundleError(f"{root / META} is corrupt ({exc}); {rebuild}") from exc
-        if meta.get("format_version") != FORMAT_VERSION:
-            raise IndexBundleError(f"{root} has index format {meta.get('format_version')}, this code reads "
-                                   f"{FORMAT_VERSION}; {rebuild}")
-        if model_fingerprint and meta["model"]["fingerprint"] != model_fingerprint:
-            raise IndexBundleError(
-                f"{root} was built with embedding model {meta['model']['path']} (fingerprint "
-                f"{meta['model']['fingerprint']}), but the configured model has fingerprint {model_fingerprint}; "
-                f"point model.path at the model the index was built with, or {rebuild}")
+        rebuild = _rebuild(root)
+        meta = _read_meta(root, model_fingerprint)
         dim = int(meta["model"]["dim"])
         sty = json.loads((root / "sty.json").read_text())
         sty_vectors = _read_f32(root / "sty.f32", (len(sty), dim), rebuild)
@@ -249,6 +259,29 @@ class IndexBundle:
                 row_text=table["match_text"].tolist(),
             )
         return cls(root, meta, systems, sty, sty_vectors)
+
+
+def _rebuild(root: Path) -> str:
+    return f"rebuild it with: harmonize build --catalog <parquet...> --out {root}"
+
+
+def _read_meta(root: Path, model_fingerprint: str | None) -> dict:
+    rebuild = _rebuild(root)
+    if not (root / META).exists():
+        raise IndexBundleError(f"{root} is not a finished index (no {META}); {rebuild}")
+    try:
+        meta = json.loads((root / META).read_text())
+    except json.JSONDecodeError as exc:
+        raise IndexBundleError(f"{root / META} is corrupt ({exc}); {rebuild}") from exc
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise IndexBundleError(f"{root} has index format {meta.get('format_version')}, this code reads "
+                               f"{FORMAT_VERSION}; {rebuild}")
+    if model_fingerprint and meta["model"]["fingerprint"] != model_fingerprint:
+        raise IndexBundleError(
+            f"{root} was built with embedding model {meta['model']['path']} (fingerprint "
+            f"{meta['model']['fingerprint']}), but the configured model has fingerprint {model_fingerprint}; "
+            f"point model.path at the model the index was built with, or {rebuild}")
+    return meta
 
 
 def _read_f32(path: Path, shape: tuple[int, int], rebuild: str) -> np.ndarray:

@@ -42,6 +42,9 @@ def test_truncated_vectors_refused(tiny_index, tmp_path):
     f.write_bytes(f.read_bytes()[:1000])
     with pytest.raises(IndexBundleError, match=r"vectors\.f32 is 1000 bytes.*truncated.*harmonize build"):
         IndexBundle.load(d)
+    with pytest.raises(IndexBundleError, match=r"vectors\.f32 is 1000 bytes"):
+        IndexBundle.check(d)  # the drivers' cheap check catches it before any actor starts
+    assert IndexBundle.check(tiny_index)["systems"].keys() == {"SNOMEDCT_US", "RXNORM"}
 
 
 def test_truncated_faiss_refused(tiny_index, tmp_path):
