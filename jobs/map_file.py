@@ -12,7 +12,9 @@ from pathlib import Path
 import pandas as pd
 
 from ray_app.config import Config, load_config
+from ray_app.expand import make_speller
 from ray_app.index import IndexBundle
+from ray_app.spell import index_texts
 from ray_app.embed import model_fingerprint, resolve_model_path
 from ray_app.io import read_table, write_table
 from ray_app.mapping import map_dataframe
@@ -59,7 +61,7 @@ def run(index_dir: str, input_path: str, output_path: str, config: Config, top_k
     df = read_table(input_path, sheet)
     t0 = time.perf_counter()
     out, stats = map_dataframe(df, ray_match_fn(index_dir, config), config, top_k, text_col, type_col,
-                               source=str(input_path))
+                               source=str(input_path), speller=make_speller(index_texts(index_dir)))
     stats["engine"] = "ray"
     write_table(out, output_path, sidecar={"stats": stats, "index": str(index_dir),
                                            "catalog": meta["catalog"], "model": meta["model"],

@@ -52,7 +52,8 @@ def cmd_map(args) -> int:
         matcher = load_engine(args.index, cfg)
         df = read_table(args.input, args.sheet)
         out, stats = map_dataframe(df, local_match_fn(matcher, cfg.ray.replica_batch_size, log=print), cfg,
-                                   args.top_k, args.text_column, args.type_column, source=args.input)
+                                   args.top_k, args.text_column, args.type_column, source=args.input,
+                                   speller=matcher.speller)
         stats["engine"] = "local"
         write_table(out, args.output, sidecar={"stats": stats, "index": args.index,
                                                "catalog": matcher.bundle.meta["catalog"],
@@ -73,7 +74,7 @@ def cmd_query(args) -> int:
     cfg.match.top_k = max(cfg.match.top_k, args.top_k)
     matcher = load_engine(args.index, cfg)
     text = " ".join(args.text)
-    prepared = prepare([text], [args.type], cfg)
+    prepared = prepare([text], [args.type], cfg, matcher.speller)
     if prepared.row_qid[0] < 0:
         print(f"{text!r} ({args.type}): not mapped; flags: {';'.join(prepared.row_flags[0])}")
         return 1

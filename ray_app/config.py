@@ -47,6 +47,7 @@ class MatchConfig:
     w_fuzzy: float = 0.30
     w_sty: float = 0.15
     w_agg: float = 0.05  # bonus when several of a code's strings agree
+    w_context: float = 0.08  # per meaning-changing word a candidate adds ("history of", "fear of", ...)
     w_drug: float = 0.6  # RxNorm structure fit (ingredient, strength, form, brand) when parsed
     drug_codes: int = 32  # codes added to the pool from the ingredient lookup
     review_threshold: float = 0.45  # confidence below this -> needs_review

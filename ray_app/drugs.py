@@ -68,7 +68,7 @@ _SIG_WORDS = {"take", "takes", "daily", "once", "twice", "bid", "tid", "qid", "q
               "mouth", "every", "hours", "hour", "hrs", "at", "bedtime", "as", "needed", "for", "days", "day",
               "a", "an", "the", "of", "one", "two", "x", "q", "per", "dose", "doses", "oral", "orally", "stat",
               "morning", "night", "nightly", "weekly", "with", "food", "meals", "and", "or", "generic", "brand",
-              "strength", "mg", "mcg", "ml", "dispense", "refill", "refills", "sig", "use", "apply", "up", "to"}
+              "strength", "mg", "mcg", "ml", "puff", "puffs", "dispense", "refill", "refills", "sig", "use", "apply", "up", "to"}
 _SALTS = {"hydrochloride", "hcl", "hydrobromide", "sulfate", "sulphate", "sodium", "potassium", "maleate",
           "mesylate", "besylate", "tartrate", "succinate", "citrate", "phosphate", "acetate", "fumarate",
           "bitartrate", "napsylate", "dihydrate", "monohydrate", "anhydrous", "hyclate", "magnesium",
@@ -146,11 +146,13 @@ def lexicon() -> tuple[dict[str, str], set[str]]:
 
 def parse_query(text: str) -> ParsedDrug:
     """Parse a free-text medicine mention."""
-    t = match_text(text)
-    strengths, t = _strengths(t)
-    form, t = _form(re.sub(r"\s+", " ", t).strip())
+    # split combinations on the raw text: match_text drops a free-standing "/"
+    pieces = [match_text(p) for p in re.split(r"\s+/\s+|\s*\+\s*|\s+&\s+|,\s*|\s+and\s+|\s+with\s+",
+                                                 text, flags=re.IGNORECASE)]
+    strengths, rest = _strengths(" ; ".join(p for p in pieces if p))
+    form, rest = _form(re.sub(r"[ \t]+", " ", rest).strip())
     to_generic, brands = lexicon()
-    parts = [p.strip() for p in re.split(r"\s*(?:/|\+|,|\band\b|\bwith\b|&)\s*", t) if p.strip()]
+    parts = [p.strip() for p in re.split(r"\s*(?:;|/(?!\d)|\+)\s*", rest) if p.strip()]
     names, raw, brand = [], [], None
     for part in parts:
         words = [w for w in part.split() if w not in _SIG_WORDS and not re.fullmatch(r"[\d.]+", w)]
@@ -263,13 +265,17 @@ class DrugCatalog:
         from rapidfuzz import fuzz, process
 
         names = []
-        for n in q.names:
-            if n in self.by_ingredient:
-                names.append(n)
-                continue
-            hit = process.extractOne(n, self.vocab, scorer=fuzz.ratio, score_cutoff=85) if len(n) >= 4 else None
-            if hit:
-                names.append(hit[0])
+        raws = [normalize_ingredient(r) for r in q.raw_names] if len(q.raw_names) == len(q.names) else []
+        for i, n in enumerate(q.names):
+            options = [n] + ([raws[i]] if raws and raws[i] != n else [])  # generic first, then as written
+            known = next((o for o in options if o in self.by_ingredient), None)
+            if known is None:
+                hits = [process.extractOne(o, self.vocab, scorer=fuzz.ratio, score_cutoff=85)
+                        for o in options if len(o) >= 4]
+                hits = [h for h in hits if h]
+                known = max(hits, key=lambda h: h[1])[0] if hits else None
+            if known:
+                names.append(known)
         brand = q.brand if q.brand in self.brands else next((r for r in q.raw_names if r in self.brands), None)
         return ParsedDrug(names=names, raw_names=q.raw_names, strengths=q.strengths, form=q.form, brand=brand)
 

@@ -267,10 +267,11 @@ class EvalResult:
 
 
 def evaluate(gold: pd.DataFrame, rankers: dict[str, Ranker], bundle=None, config: Config | None = None,
-             thresholds: Iterable[float] = THRESHOLDS, log: Callable[[str], None] | None = None) -> EvalResult:
+             thresholds: Iterable[float] = THRESHOLDS, log: Callable[[str], None] | None = None,
+             speller=None) -> EvalResult:
     """Run every ranker over the gold's distinct queries and score it. ``gold`` is read_gold's frame."""
     config = config or Config()
-    prepared = prepare(gold["text"].tolist(), gold["entity_type"].tolist(), config)
+    prepared = prepare(gold["text"].tolist(), gold["entity_type"].tolist(), config, speller)
     queries = prepared.queries
     canon = [canonical_entity_type(t) for t in gold["entity_type"]]
     rows = pd.DataFrame({
@@ -469,7 +470,7 @@ def run_local(index_dir: str, gold_path: str, config: Config, report_dir: str | 
     gold = sample_gold(read_gold(gold_path), limit)
     matcher = load_engine(index_dir, config)
     rankers = build_rankers(matcher, config, baselines, config.ray.replica_batch_size, log=log)
-    result = evaluate(gold, rankers, matcher.bundle, config, log=log)
+    result = evaluate(gold, rankers, matcher.bundle, config, log=log, speller=matcher.speller)
     meta = {"gold": str(gold_path), "index": str(index_dir), "limit": limit,
             "catalog_fingerprint": matcher.bundle.meta["catalog"]["fingerprint"],
             "model": matcher.bundle.meta["model"], "config": {**config.to_dict(), "match": {

@@ -5,7 +5,8 @@ clinical coder knows; it is deliberately not tuned to any evaluation file.
 """
 from __future__ import annotations
 
-from .drugs import parse_query
+from .drugs import lexicon, parse_query
+from .spell import Speller
 from .text import match_text
 
 _MEASURE_WORDS = {"measurement", "test", "level", "levels", "assay", "count", "panel", "screen", "screening",
@@ -24,6 +25,8 @@ ABBREVIATIONS: dict[str, str] = {
     "iud": "intrauterine device", "ivf": "in vitro fertilization", "c-section": "cesarean section",
     "d&c": "dilation and curettage", "i&d": "incision and drainage", "bx": "biopsy", "fx": "fracture",
     "tx": "therapy", "sx": "symptoms", "hx": "history", "dx": "diagnosis", "rx": "prescription",
+    "h/o": "history of", "fh": "family history", "fhx": "family history", "pmh": "past medical history",
+    "c/o": "complaining of", "s/p": "status post", "r/o": "rule out", "w/": "with", "w/o": "without",
     "ot": "occupational therapy", "cbt": "cognitive behavioral therapy",
     # labs
     "cbc": "complete blood count", "bmp": "basic metabolic panel", "cmp": "comprehensive metabolic panel",
@@ -56,6 +59,9 @@ ABBREVIATIONS: dict[str, str] = {
     "ocd": "obsessive compulsive disorder", "bph": "benign prostatic hyperplasia", "osa": "obstructive sleep apnea",
     "pcos": "polycystic ovary syndrome", "prom": "premature rupture of membranes", "sob": "shortness of breath",
     "ha": "headache", "n/v": "nausea and vomiting", "abd": "abdominal", "lbp": "low back pain",
+    # lay anatomy -> the wording SNOMED uses
+    "tummy": "abdomen", "belly": "abdomen", "legs": "lower limbs", "leg": "lower limb", "arms": "upper limbs",
+    "arm": "upper limb",
     # medicine forms and routes
     "tab": "tablet", "tabs": "tablet", "cap": "capsule", "caps": "capsule", "inj": "injection",
     "soln": "solution", "susp": "suspension", "syr": "syrup", "oint": "ointment", "crm": "cream",
@@ -73,14 +79,20 @@ def expand_abbreviations(text: str, table: dict[str, str] = ABBREVIATIONS) -> st
     return " ".join(out) if out != tokens else None
 
 
-def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4) -> list[str]:
+def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, speller=None) -> list[str]:
     """Match-text anchors for one query: the query itself first, then its expansions."""
     base = match_text(text)
     anchors = [base]
+    as_written = base
+    corrected = speller.correct(base) if speller is not None else None
+    if corrected:
+        anchors.append(corrected)
+        base = corrected  # later expansions read the corrected words
     expanded = expand_abbreviations(base)
     if expanded:
         anchors.append(match_text(expanded))
     if entity_type == "Medicine":
+        base = as_written  # the drug parser resolves names (and their typos) against the catalog itself
         parsed = parse_query(base)
         if parsed.names and parsed.names != parsed.raw_names:  # brand/UK name -> US generic wording
             generic = base
@@ -92,3 +104,20 @@ def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4) -> lis
         anchors.append(f"{(expanded and match_text(expanded)) or base} measurement")
     seen: set[str] = set()
     return [a for a in anchors if a and not (a in seen or seen.add(a))][:max_anchors]
+
+
+def make_speller(texts, model_path: str | None = None) -> Speller:
+    """A Speller over catalog texts that leaves real words alone: known abbreviations, drug names, and
+    whole words of the embedding model's WordPiece vocabulary ("attack" is English, "thraot" is not)."""
+    from pathlib import Path
+
+    from .embed import resolve_model_path
+
+    speller = Speller.from_texts(texts)
+    to_generic, _ = lexicon()
+    keep = set(ABBREVIATIONS) | {w for w in to_generic if w.isalpha()}
+    vocab = Path(resolve_model_path(model_path)) / "vocab.txt"
+    if vocab.exists():
+        keep |= {w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha()}
+    speller.keep = frozenset(keep)
+    return speller

@@ -32,7 +32,7 @@ class Prepared:
     row_flags: list[list[str]]
 
 
-def prepare(texts: list, types: list, config: Config) -> Prepared:
+def prepare(texts: list, types: list, config: Config, speller=None) -> Prepared:
     max_chars = config.match.max_chars
     keys: dict[tuple[str, str], int] = {}
     q_text, q_type, q_key = [], [], []
@@ -61,7 +61,7 @@ def prepare(texts: list, types: list, config: Config) -> Prepared:
         "text": q_text,
         "entity_type": q_type,
         "system": [ENTITY_SYSTEM[t] for t in q_type],
-        "anchors": [anchors_for(t, e, config.match.max_anchors) for t, e in zip(q_text, q_type)],
+        "anchors": [anchors_for(t, e, config.match.max_anchors, speller) for t, e in zip(q_text, q_type)],
     })
     return Prepared(queries, row_qid, row_system, row_flags)
 
@@ -118,10 +118,10 @@ def assemble(df: pd.DataFrame, prepared: Prepared, results: pd.DataFrame, top_k:
 
 def map_dataframe(df: pd.DataFrame, match_fn: Callable[[pd.DataFrame], pd.DataFrame], config: Config,
                   top_k: int = 0, text_col: str | None = None, type_col: str | None = None,
-                  source: str = "input") -> tuple[pd.DataFrame, dict]:
+                  source: str = "input", speller=None) -> tuple[pd.DataFrame, dict]:
     tcol, ycol = resolve_columns(df, text_col or "Input Entity Description", type_col or "Entity Type", source)
     t0 = time.perf_counter()
-    prepared = prepare(df[tcol].tolist(), df[ycol].tolist(), config)
+    prepared = prepare(df[tcol].tolist(), df[ycol].tolist(), config, speller)
     results = match_fn(prepared.queries)
     results = results.sort_values("qid").reset_index(drop=True) if "qid" in results.columns else results
     out = assemble(df, prepared, results, top_k)

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from .config import Config
 from .drugs import DrugCatalog, ParsedDrug, parse_query
 from .index import IndexBundle, SystemIndex
-from .score import confidence, sty_prior_matrix
+from .score import confidence, context_penalty, sty_prior_matrix
 
 RESULT_COLUMNS = ["system", "code", "description", "sty", "tty", "confidence", "flags", "candidates"]
 
@@ -78,6 +78,15 @@ class Matcher:
             groups = pd.Series(np.arange(si.n_rows)).groupby(si.table["match_text"].to_numpy()).indices
             self._exact[si.system] = groups
         return self._exact[si.system]
+
+    @property
+    def speller(self):
+        """Spelling correction over this index's vocabulary, for ``mapping.prepare``."""
+        if getattr(self, "_speller", None) is None:
+            from .expand import make_speller
+
+            self._speller = make_speller(t for si in self.bundle.systems.values() for t in si.row_text)
+        return self._speller
 
     def _drug_catalog(self, si: SystemIndex) -> DrugCatalog:
         if si.system not in self._drugs:
@@ -163,6 +172,9 @@ class Matcher:
         prior = self.priors.get(etype)
         sty_fit = prior[si.row_sty[rows]] if prior is not None else np.full(len(rows), 0.5, np.float32)
         row_score = cfg.w_dense * dense + cfg.w_fuzzy * fuzzy + cfg.w_sty * sty_fit
+        if cfg.w_context:
+            qwords = {w for a in anchors for w in a.split()}
+            row_score = row_score - cfg.w_context * np.minimum(context_penalty(qwords, texts), 2.0)
         drug = np.zeros(len(rows), dtype=np.float32)
         if drug_q is not None:
             drug = self._drug_catalog(si).fit(drug_q, rows)

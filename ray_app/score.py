@@ -34,6 +34,27 @@ STY_PRIOR: dict[str, dict[str, float]] = {
 }
 NEUTRAL = 0.4
 
+# Words that change what a concept means ("Family history of asthma" is not asthma). A candidate that
+# adds one the query did not say is penalised per word; a query that says it is unaffected.
+CONTEXT_WORDS = frozenset({
+    "history", "family", "fear", "suspected", "screening", "risk", "absent", "no", "not", "without",
+    "negative", "resolved", "past", "concern", "concerned", "assessment", "education", "referral",
+    "monitoring", "observation", "excluded", "denied", "unlikely", "threatened", "prevention",
+    "prophylaxis", "counseling", "counselling", "advice", "care", "management", "secondary", "metastatic",
+    "malignant", "benign", "congenital", "chronic", "acute", "recurrent", "maternal", "fetal", "neonatal",
+    "postoperative", "postpartum", "allergy", "allergic", "adverse", "reaction", "poisoning", "overdose",
+    "abuse", "dependence", "withdrawal", "induced", "due", "caused", "associated", "complication",
+})
+
+
+def context_penalty(query_words: set[str], candidate_texts: list[str]) -> np.ndarray:
+    """Count of meaning-changing words each candidate adds to the query (0, 1, 2, ...)."""
+    out = np.zeros(len(candidate_texts), dtype=np.float32)
+    for i, t in enumerate(candidate_texts):
+        extra = CONTEXT_WORDS.intersection(t.split()) - query_words
+        out[i] = len(extra)
+    return out
+
 
 def sty_prior_matrix(sty_vocab: list[str], priors: dict[str, dict[str, float]] = STY_PRIOR) -> dict[str, np.ndarray]:
     """entity type -> prior per STY id, with one extra slot at the end for rows without an STY."""

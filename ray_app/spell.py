@@ -1,0 +1,58 @@
+"""Spelling correction of query words against the catalog's own vocabulary.
+
+A misspelled word ("thraot", "arrythmia") embeds far from its concept and never reaches the candidate
+pool; the corrected query becomes one more anchor (the original stays, so nothing is lost when a rare
+word is right as written).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+
+class Speller:
+    def __init__(self, counts: Counter, keep: frozenset[str] = frozenset(), min_len: int = 4, cutoff: float = 80.0):
+        self.counts = counts
+        self.keep = keep  # words that are right as written although the catalog lacks them (abbreviations, brands)
+        self.min_len, self.cutoff = min_len, cutoff
+        self.by_len: dict[int, list[str]] = {}
+        for w in counts:
+            self.by_len.setdefault(len(w), []).append(w)
+        self.correct_word = lru_cache(maxsize=200_000)(self._correct_word)
+
+    @classmethod
+    def from_texts(cls, texts, **kw) -> "Speller":
+        counts: Counter = Counter()
+        for t in texts:
+            counts.update(w for w in t.split() if w.isalpha() and len(w) >= 3)
+        return cls(counts, **kw)
+
+
+    def _correct_word(self, word: str) -> str:
+        if len(word) < self.min_len or not word.isalpha() or word in self.counts or word in self.keep:
+            return word
+        pool = [w for n in range(len(word) - 2, len(word) + 3) for w in self.by_len.get(n, ())]
+        hits = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=self.cutoff, limit=5)
+        if not hits:
+            return word
+        best = max(hits, key=lambda h: (h[1], self.counts[h[0]]))  # closest, then most frequent
+        return best[0]
+
+    def correct(self, text: str) -> str | None:
+        """The corrected text, or None when every word is already known."""
+        words = text.split()
+        fixed = [self.correct_word(w) for w in words]
+        return " ".join(fixed) if fixed != words else None
+
+
+def index_texts(index_dir: str | Path) -> list[str]:
+    """Every system's match texts from an index (one column read per system; no FAISS, no vectors)."""
+    import pyarrow.parquet as pq
+
+    texts: list[str] = []
+    for f in sorted(Path(index_dir).glob("*/catalog.parquet")):
+        texts.extend(pq.read_table(f, columns=["match_text"]).column("match_text").to_pylist())
+    return texts
