@@ -21,7 +21,7 @@ class IndexReplica:
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         n_anchors = batch["n_anchors"]
         queries = pd.DataFrame({
-            "entity_type": batch["entity_type"], "system": batch["system"],
+            "text": batch["text"], "entity_type": batch["entity_type"], "system": batch["system"],
             "anchors": [list(a)[:k] for a, k in zip(batch["anchors"], n_anchors)],
         })
         vectors = [batch["anchor_vecs"][i, :k] for i, k in enumerate(n_anchors)]

@@ -93,7 +93,7 @@ def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, spelle
         anchors.append(match_text(expanded))
     if entity_type == "Medicine":
         base = as_written  # the drug parser resolves names (and their typos) against the catalog itself
-        parsed = parse_query(base)
+        parsed = parse_query(text)  # the raw text: "a 5 mg / b 10 mg" separators matter here
         if parsed.names and parsed.names != parsed.raw_names:  # brand/UK name -> US generic wording
             generic = base
             for raw, name in zip(parsed.raw_names, parsed.names):

@@ -106,6 +106,8 @@ class Matcher:
         out: list[dict | None] = [None] * n
         systems = queries["system"].tolist()
         etypes = queries["entity_type"].tolist()
+        # the drug parser reads the text as written ("a 5 mg / b 10 mg"); anchors have lost separators
+        texts = queries["text"].tolist() if "text" in queries.columns else [a[0] if a else "" for a in anchors]
         for system in sorted({s for s in systems if s}):
             si = self.bundle.systems.get(system)
             members = [i for i in range(n) if systems[i] == system and len(anchors[i])]
@@ -121,13 +123,13 @@ class Matcher:
             dist, ids = si.faiss_index.search(qmat, k)
             for i in members:
                 sel = owner == i
-                out[i] = self._rank_one(si, etypes[i], anchors[i], anchor_vectors[i], dist[sel], ids[sel])
+                out[i] = self._rank_one(si, etypes[i], texts[i], anchors[i], anchor_vectors[i], dist[sel], ids[sel])
         for i in range(n):
             if out[i] is None:
                 out[i] = _unmapped(systems[i] or "", ["not_matched"])
         return pd.DataFrame(out, columns=RESULT_COLUMNS)
 
-    def _rank_one(self, si: SystemIndex, etype: str, anchors: list[str], avecs: np.ndarray,
+    def _rank_one(self, si: SystemIndex, etype: str, text: str, anchors: list[str], avecs: np.ndarray,
                   dist: np.ndarray, ids: np.ndarray) -> dict:
         cfg = self.cfg
         hit = ids.ravel()
@@ -140,7 +142,7 @@ class Matcher:
         drug_codes: list[int] = []
         if si.system == "RXNORM" and etype == "Medicine" and cfg.w_drug > 0:
             dc = self._drug_catalog(si)
-            drug_q = dc.resolve(parse_query(anchors[0]))
+            drug_q = dc.resolve(parse_query(text))
             if drug_q.names:
                 drows = dc.rows_for(drug_q)
                 dfit = dc.fit(drug_q, drows)

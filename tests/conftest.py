@@ -57,6 +57,9 @@ TINY_ROWS = [
     (R, "IN", "6809", "Metformin", SUBST),
     (R, "SCD", "861007", "Metformin hydrochloride 500 MG Oral Tablet", DRUG),
     (R, "IN", "29046", "Lisinopril", SUBST),
+    (R, "IN", "7804", "Oxycodone", SUBST),
+    (R, "SCD", "1049621", "Oxycodone Hydrochloride 5 MG Oral Tablet", DRUG),
+    (R, "SCD", "1049221", "Acetaminophen 325 MG / Oxycodone Hydrochloride 5 MG Oral Tablet", DRUG),
     (R, "SCD", "314076", "Lisinopril 10 MG Oral Tablet", DRUG),
 ]
 

@@ -75,3 +75,19 @@ def test_map_dataframe_dedupes_and_keeps_every_row(matcher, config):
     assert out.at[0, "Output Target Code 1"] == "195967001" and out.at[0, "Output Target Code 2"] != ""
     assert out.at[2, "Output Target Code 1"] == ""
     assert np.isfinite(out["Output Confidence"].astype(float)).all()
+
+
+def test_combination_drug_keeps_every_ingredient(matcher, config):
+    r = top(matcher, config, "oxycodone 5 mg / acetaminophen 325 mg tab", "Medicine")
+    assert r["code"] == "1049221"
+    assert top(matcher, config, "oxycodone 5mg tablet", "Medicine")["code"] == "1049621"
+    assert top(matcher, config, "Paracetamol 500 mg", "Medicine")["code"] == "198440"  # UK name, SCD over SCDC
+
+
+def test_spelling_is_corrected_against_the_catalog(matcher, config):
+    speller = matcher.speller
+    assert speller.correct("asthmaa attack") == "asthma attack"  # "attack" is a real word: left alone
+    assert speller.correct("colonoscopy") is None
+    q = prepare(["hemoglobin a1c mesurement"], ["Lab"], config, speller).queries
+    assert "hemoglobin a1c measurement" in q.iloc[0]["anchors"]
+    assert matcher.match_batch(q).iloc[0]["code"] == "43396009"
