@@ -35,7 +35,7 @@ def run(index_dir: str, gold_path: str, report_dir: str, config: Config, baselin
     if baselines:
         rankers["dense-only"] = engine_ranker(ray_match_fn(index_dir, dense_only_config(cfg)), confidence=False)
         rankers["fuzzy-only"] = fuzzy_ranker(bundle, K_EVAL)
-    result = evaluate(gold, rankers, bundle, cfg, log=log, speller=make_speller(index_texts(index_dir)))
+    result = evaluate(gold, rankers, bundle, cfg, log=log, speller=make_speller(index_texts(index_dir), config.model.path))
     out = write_report(result, report_dir, bundle, {
         "gold": str(gold_path), "index": str(index_dir), "limit": limit, "engine": "ray",
         "catalog_fingerprint": meta["catalog"]["fingerprint"], "model": meta["model"], "config": cfg.to_dict()})

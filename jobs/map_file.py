@@ -61,7 +61,7 @@ def run(index_dir: str, input_path: str, output_path: str, config: Config, top_k
     df = read_table(input_path, sheet)
     t0 = time.perf_counter()
     out, stats = map_dataframe(df, ray_match_fn(index_dir, config), config, top_k, text_col, type_col,
-                               source=str(input_path), speller=make_speller(index_texts(index_dir)))
+                               source=str(input_path), speller=make_speller(index_texts(index_dir), config.model.path))
     stats["engine"] = "ray"
     write_table(out, output_path, sidecar={"stats": stats, "index": str(index_dir),
                                            "catalog": meta["catalog"], "model": meta["model"],

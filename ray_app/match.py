@@ -61,6 +61,7 @@ class Matcher:
         self.priors = sty_prior_matrix(bundle.sty)
         self._exact: dict[str, dict[str, np.ndarray]] = {}
         self._drugs: dict[str, DrugCatalog] = {}
+        self._speller = None
 
     # ------------------------------------------------------------------ anchors -> vectors
     def embed_anchors(self, anchors: list[list[str]]) -> list[np.ndarray]:
@@ -82,10 +83,11 @@ class Matcher:
     @property
     def speller(self):
         """Spelling correction over this index's vocabulary, for ``mapping.prepare``."""
-        if getattr(self, "_speller", None) is None:
+        if self._speller is None:
             from .expand import make_speller
 
-            self._speller = make_speller(t for si in self.bundle.systems.values() for t in si.row_text)
+            model_path = self.embedder.path if self.embedder is not None else None
+            self._speller = make_speller((t for si in self.bundle.systems.values() for t in si.row_text), model_path)
         return self._speller
 
     def _drug_catalog(self, si: SystemIndex) -> DrugCatalog:
