@@ -118,10 +118,10 @@ def main() -> int:
         build_index(args.catalog, index, cfg, local_embed_stream(emb), emb.dim, emb.encode, log=quiet)
     df = make_input(args.catalog, args.rows, args.seed)
     matcher = load_engine(index, cfg)
-    speller = matcher.speller  # built once, as the CLI and the job do before mapping
+    expander = matcher.expander  # built once, as the CLI and the job do before mapping
     t_local, (out_local, st) = timed(lambda: map_dataframe(df, local_match_fn(matcher, cfg.ray.replica_batch_size),
-                                                            cfg, speller=speller), args.repeats)
-    t_ray, (out_ray, _) = timed(lambda: map_dataframe(df, ray_match_fn(index, cfg), cfg, speller=speller),
+                                                            cfg, expander=expander), args.repeats)
+    t_ray, (out_ray, _) = timed(lambda: map_dataframe(df, ray_match_fn(index, cfg), cfg, expander=expander),
                                 args.repeats)
     same = (out_local["Output Target Code"] == out_ray["Output Target Code"]).mean()
     figures["map"] = {"rows": len(df), "distinct": st["distinct_queries"],

@@ -17,9 +17,8 @@ from pathlib import Path
 from ray_app.config import Config, load_config
 from ray_app.evaluate import (K_EVAL, dense_only_config, engine_ranker, evaluate, fuzzy_ranker, read_gold,
                               sample_gold, write_report)
-from ray_app.expand import make_speller
+from ray_app.expand import load_expander
 from ray_app.index import IndexBundle
-from ray_app.spell import index_texts
 
 from .map_file import check_index, ray_match_fn
 
@@ -35,7 +34,7 @@ def run(index_dir: str, gold_path: str, report_dir: str, config: Config, baselin
     if baselines:
         rankers["dense-only"] = engine_ranker(ray_match_fn(index_dir, dense_only_config(cfg)), confidence=False)
         rankers["fuzzy-only"] = fuzzy_ranker(bundle, K_EVAL)
-    result = evaluate(gold, rankers, bundle, cfg, log=log, speller=make_speller(index_texts(index_dir), config.model.path))
+    result = evaluate(gold, rankers, bundle, cfg, log=log, expander=load_expander(index_dir, config.model.path))
     out = write_report(result, report_dir, bundle, {
         "gold": str(gold_path), "index": str(index_dir), "limit": limit, "engine": "ray",
         "catalog_fingerprint": meta["catalog"]["fingerprint"], "model": meta["model"], "config": cfg.to_dict()})

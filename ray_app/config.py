@@ -43,16 +43,23 @@ class MatchConfig:
     max_codes: int = 64  # codes kept in the pool for re-ranking per query
     fuzzy_prefilter: int = 96  # rows kept after the RapidFuzz `ratio` stage
     max_strings_per_code: int = 64  # cap for per-code aggregation on huge concepts
-    w_dense: float = 0.55
-    w_fuzzy: float = 0.30
-    w_sty: float = 0.15
-    w_agg: float = 0.05  # bonus when several of a code's strings agree
-    w_context: float = 0.08  # per meaning-changing word a candidate adds ("history of", "fear of", ...)
+    # weights tuned on the dev sets only (benchmarks/ablation.py); they need not sum to 1
+    w_dense: float = 0.65
+    w_fuzzy: float = 0.15
+    w_lexical: float = 0.15  # IDF-weighted word overlap (ray_app.lexical)
+    w_sty: float = 0.20
+    w_agg: float = 0.02  # bonus when several of a code's strings agree
+    w_context: float = 0.05  # per meaning-changing word a candidate adds ("history of", "fear of", ...)
     w_drug: float = 0.6  # RxNorm structure fit (ingredient, strength, form, brand) when parsed
+    lexical_k: int = 16  # BM25 rows per anchor added to the candidate pool (0 = dense pool only)
     drug_codes: int = 32  # codes added to the pool from the ingredient lookup
-    review_threshold: float = 0.45  # confidence below this -> needs_review
+    review_threshold: float = 0.5  # confidence (a calibrated probability) below this -> needs_review
     max_chars: int = 512  # longer input is truncated (and flagged)
     max_anchors: int = 4  # the query + its expansions, embedded together
+    spelling: bool = True  # a spell-corrected anchor (catalog vocabulary)
+    abbreviations: bool = True  # the curated clinical abbreviation list
+    catalog_acronyms: bool = True  # acronyms mined from the catalog's own strings
+    lay_terms: bool = True  # everyday symptom words -> clinical wording ("throwing up" -> vomiting)
     fuzzy_workers: int = 1
 
 
@@ -67,6 +74,35 @@ class RayConfig:
     replica_cpus: float = 1.0
     max_restarts: int = 3
     max_task_retries: int = 3
+    # streaming map (ray_app.stream): rows per output block/part, blocks in flight, progress log interval
+    block_rows: int = 50_000
+    inflight_blocks: int = 2
+    progress_seconds: float = 10.0
+    replicas_per_node: int = 0  # >0: this many IndexReplica actors on every alive node (else index_replicas)
+
+
+@dataclass
+class ServeConfig:
+    """The online API (``harmonize serve`` / ``serve deploy``); defaults fit a 2-core machine."""
+    host: str = "127.0.0.1"  # loopback unless told otherwise: clinical text should not leave the box by accident
+    port: int = 8000
+    index_replicas: int = 1  # IndexReplica replicas when autoscaling is off
+    autoscaling: bool = False
+    min_replicas: int = 1
+    max_replicas: int = 2
+    target_ongoing_requests: float = 2.0
+    embedder_replicas: int = 1
+    ingress_cpus: float = 0.25
+    embedder_cpus: float = 0.5
+    replica_cpus: float = 0.5
+    max_ongoing_requests: int = 8  # per replica; beyond it requests queue at the caller ...
+    max_queued_requests: int = 32  # ... and beyond this they get 503 instead of piling up
+    max_batch_items: int = 64  # items in one POST /v1/map/batch
+    max_text_chars: int = 512  # longer text is a 422, not a silent truncation
+    max_top_k: int = 10  # also the shortlist the replica keeps for per-request re-ranking
+    token_env: str = "HARMONIZE_API_TOKEN"  # when this variable is set, /v1/map* and /v1/catalog need the bearer token
+    audit_log: str | None = None  # JSONL path: request id, text hash, candidates, timings
+    log_text: bool = False  # write request text to the logs (off: clinical data)
 
 
 @dataclass
@@ -75,6 +111,7 @@ class Config:
     index: IndexConfig = field(default_factory=IndexConfig)
     match: MatchConfig = field(default_factory=MatchConfig)
     ray: RayConfig = field(default_factory=RayConfig)
+    serve: ServeConfig = field(default_factory=ServeConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -113,9 +113,11 @@ def engine_ranker(match_fn: Callable[[pd.DataFrame], pd.DataFrame], k: int = K_E
 
 
 def dense_only_config(config: Config) -> Config:
-    """The same engine with only the dense signal: w_dense=1, fuzzy/STY/agreement weights 0."""
+    """The same engine (same anchors, same FAISS pool) ranked by the dense signal alone."""
     cfg = copy.deepcopy(config)
-    cfg.match.w_dense, cfg.match.w_fuzzy, cfg.match.w_sty, cfg.match.w_agg = 1.0, 0.0, 0.0, 0.0
+    m = cfg.match
+    m.w_dense, m.w_fuzzy, m.w_lexical, m.w_sty, m.w_agg, m.w_context, m.w_drug = 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
+    m.lexical_k = m.drug_codes = 0
     return cfg
 
 
@@ -268,10 +270,10 @@ class EvalResult:
 
 def evaluate(gold: pd.DataFrame, rankers: dict[str, Ranker], bundle=None, config: Config | None = None,
              thresholds: Iterable[float] = THRESHOLDS, log: Callable[[str], None] | None = None,
-             speller=None) -> EvalResult:
+             expander=None) -> EvalResult:
     """Run every ranker over the gold's distinct queries and score it. ``gold`` is read_gold's frame."""
     config = config or Config()
-    prepared = prepare(gold["text"].tolist(), gold["entity_type"].tolist(), config, speller)
+    prepared = prepare(gold["text"].tolist(), gold["entity_type"].tolist(), config, expander)
     queries = prepared.queries
     canon = [canonical_entity_type(t) for t in gold["entity_type"]]
     rows = pd.DataFrame({
@@ -470,7 +472,7 @@ def run_local(index_dir: str, gold_path: str, config: Config, report_dir: str | 
     gold = sample_gold(read_gold(gold_path), limit)
     matcher = load_engine(index_dir, config)
     rankers = build_rankers(matcher, config, baselines, config.ray.replica_batch_size, log=log)
-    result = evaluate(gold, rankers, matcher.bundle, config, log=log, speller=matcher.speller)
+    result = evaluate(gold, rankers, matcher.bundle, config, log=log, expander=matcher.expander)
     meta = {"gold": str(gold_path), "index": str(index_dir), "limit": limit,
             "catalog_fingerprint": matcher.bundle.meta["catalog"]["fingerprint"],
             "model": matcher.bundle.meta["model"], "config": {**config.to_dict(), "match": {

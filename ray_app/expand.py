@@ -1,9 +1,16 @@
-"""Query expansion without an LLM: clinical abbreviations become extra anchors.
+"""Query expansion without an LLM: spelling fixes, clinical abbreviations and the catalog's own acronyms
+become extra anchors.
 
-The list is generic clinical shorthand (imaging, labs, common conditions, dose forms), the kind every
-clinical coder knows; it is deliberately not tuned to any evaluation file.
+The curated list is generic clinical shorthand (imaging, labs, common conditions, dose forms), the kind
+every clinical coder knows; it is deliberately not tuned to any evaluation file. The mined list comes from
+the catalog itself ("CJD - Creutzfeldt-Jakob disease", "Severe combined immunodeficiency (SCID)").
 """
 from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from .drugs import lexicon, parse_query
 from .spell import Speller
@@ -72,6 +79,39 @@ ABBREVIATIONS: dict[str, str] = {
 }
 
 
+# Everyday words for symptoms -> the clinical wording catalogs use (consumer-health vocabulary: generic,
+# not drawn from any evaluation file). Phrases are matched on word boundaries, longest first.
+LAY_TERMS: dict[str, str] = {
+    "throwing up": "vomiting", "throw up": "vomiting", "threw up": "vomiting", "puking": "vomiting",
+    "passed out": "syncope", "pass out": "syncope", "blacked out": "loss of consciousness", "fainted": "syncope",
+    "dizzy": "dizziness", "lightheaded": "dizziness", "light headed": "dizziness", "woozy": "dizziness",
+    "tired": "fatigue", "tiredness": "fatigue", "exhausted": "fatigue", "worn out": "fatigue", "sleepy": "drowsiness",
+    "drowsy": "drowsiness", "can t sleep": "insomnia", "cannot sleep": "insomnia", "sleeplessness": "insomnia",
+    "itchy": "itching", "itchiness": "itching", "runny nose": "rhinorrhea", "stuffy nose": "nasal congestion",
+    "short of breath": "dyspnea", "breathless": "dyspnea", "out of breath": "dyspnea", "wheezy": "wheezing",
+    "heartburn": "heartburn", "upset stomach": "dyspepsia", "indigestion": "dyspepsia", "bloated": "bloating",
+    "the runs": "diarrhea", "loose stools": "diarrhea", "constipated": "constipation", "queasy": "nausea",
+    "nauseous": "nausea", "sick to my stomach": "nausea", "pins and needles": "paresthesia", "tingly": "tingling",
+    "numb": "numbness", "achy": "aching", "aches": "pain", "ache": "pain", "sore": "pain", "hurts": "pain",
+    "hurt": "pain", "painful": "pain", "swollen": "swelling", "puffy": "swelling", "shaky": "tremor",
+    "shakes": "tremor", "shaking": "tremor", "forgetful": "memory impairment", "forgetfulness": "memory impairment",
+    "confused": "confusion", "anxious": "anxiety", "nervous": "anxiety", "depressed": "depression", "moody": "mood swings",
+    "weight gain": "weight increased", "gained weight": "weight increased", "lost weight": "weight loss",
+    "hair loss": "alopecia", "losing hair": "alopecia", "rash": "eruption of skin", "hives": "urticaria",
+    "bruising": "bruise", "nosebleed": "epistaxis", "stiff": "stiffness", "cramps": "cramp", "cramping": "cramp",
+    "high blood sugar": "hyperglycemia", "low blood sugar": "hypoglycemia", "sugar": "glucose",
+    "water pills": "diuretic", "blood thinner": "anticoagulant", "heart attack": "myocardial infarction",
+    "stroke": "cerebrovascular accident", "high blood pressure": "hypertension", "low blood pressure": "hypotension",
+}
+_LAY = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(LAY_TERMS, key=len, reverse=True)) + r")\b")
+
+
+def lay_to_clinical(text: str) -> str | None:
+    """Replace everyday symptom words with clinical wording; None when nothing changed."""
+    out = _LAY.sub(lambda m: LAY_TERMS[m[1]], text)
+    return out if out != text else None
+
+
 def expand_abbreviations(text: str, table: dict[str, str] = ABBREVIATIONS) -> str | None:
     """Replace every known abbreviation token; None when nothing changed."""
     tokens = text.split()
@@ -79,16 +119,106 @@ def expand_abbreviations(text: str, table: dict[str, str] = ABBREVIATIONS) -> st
     return " ".join(out) if out != tokens else None
 
 
-def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, speller=None) -> list[str]:
+# ------------------------------------------------------------------------------ acronyms from the catalog
+_ACR = r"[A-Z][A-Z0-9]{1,7}"
+_ACR_DASH = re.compile(rf"^({_ACR}) - (.+)$")  # "CJD - Creutzfeldt-Jakob disease"
+_ACR_PAREN = re.compile(rf"^(.+?) \(({_ACR})\)")  # "Severe combined immunodeficiency (SCID) due to ..."
+_ACR_ONLY = re.compile(rf"^{_ACR}$")  # a synonym row that is just "COPD"
+_STOP = frozenset({"of", "and", "the", "in", "on", "to", "for", "with", "by", "or", "a", "an"})
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[\s\-/]+", match_text(text)) if w and w not in _STOP]
+
+
+def _is_subsequence(part: str, word: str) -> bool:
+    it = iter(word)
+    return all(ch in it for ch in part)
+
+
+def _abbreviates(acr: str, words: list[str]) -> bool:
+    """Every word gives its first letter, in order, and may give more of its letters in order
+    ("SCID" = Severe Combined ImmunoDeficiency); nothing else counts."""
+    if not words:
+        return not acr
+    if not acr or acr[0] != words[0][0]:
+        return False
+    return any(_is_subsequence(acr[1:k], words[0][1:]) and _abbreviates(acr[k:], words[1:])
+               for k in range(1, len(acr) - len(words) + 2))
+
+
+def mine_acronyms(strings, code_ids) -> dict[str, str]:
+    """acronym (lower case) -> expansion (match text), from catalog strings that spell both out.
+
+    Only initialisms count (each word gives its first letter, maybe more of its letters in order); each
+    acronym keeps its most frequent expansion, and the
+    curated list wins where both know an acronym.
+    """
+    found: dict[str, Counter] = defaultdict(Counter)
+    alone: dict[int, list[str]] = defaultdict(list)
+    strings, code_ids = list(strings), list(code_ids)
+    for s, c in zip(strings, code_ids):
+        if _ACR_ONLY.match(s):
+            alone[c].append(s.lower())
+            continue
+        m = _ACR_DASH.match(s)
+        if m and _abbreviates(m[1].lower(), _words(m[2])):
+            found[m[1].lower()][" ".join(_words(m[2]))] += 1
+            continue
+        m = _ACR_PAREN.match(s)
+        if m:
+            acr, words = m[2].lower(), _words(m[1])
+            tail = next((words[-n:] for n in range(min(len(acr), len(words)), 1, -1)
+                         if _abbreviates(acr, words[-n:])), None)
+            if tail:
+                found[acr][" ".join(tail)] += 1
+    if alone:
+        for s, c in zip(strings, code_ids):
+            for acr in alone.get(c, ()):
+                words = _words(s)
+                if len(words) > 1 and _abbreviates(acr, words):
+                    found[acr][" ".join(words)] += 1
+    return {a: cnt.most_common(1)[0][0] for a, cnt in sorted(found.items()) if a not in ABBREVIATIONS}
+
+
+@dataclass
+class QueryExpander:
+    """Everything query expansion knows about one index: its speller and its mined acronyms.
+
+    A mined acronym that is also an English word ("aids", "cat") is expanded only when the input writes
+    it in capitals; the curated list is trusted as is.
+    """
+    speller: Speller | None = None
+    acronyms: dict[str, str] = field(default_factory=dict)
+
+    def expand_acronyms(self, text: str, raw: str) -> str | None:
+        if not self.acronyms:
+            return None
+        capitals = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]{1,7}\b", raw)}
+        real = self.speller.keep if self.speller is not None else frozenset()
+        tokens = text.split()
+        out = [self.acronyms[t] if t in self.acronyms and (t in capitals or t not in real) else t for t in tokens]
+        return " ".join(out) if out != tokens else None
+
+
+def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, expander: QueryExpander | None = None,
+                spelling: bool = True, abbreviations: bool = True, catalog_acronyms: bool = True,
+                lay_terms: bool = True) -> list[str]:
     """Match-text anchors for one query: the query itself first, then its expansions."""
     base = match_text(text)
     anchors = [base]
     as_written = base
+    speller = expander.speller if expander is not None and spelling else None
     corrected = speller.correct(base) if speller is not None else None
     if corrected:
         anchors.append(corrected)
         base = corrected  # later expansions read the corrected words
-    expanded = expand_abbreviations(base)
+    expanded = expand_abbreviations(base) if abbreviations else None
+    if catalog_acronyms and expander is not None:
+        mined = expander.expand_acronyms(expanded or base, text)
+        expanded = match_text(mined) if mined else expanded
+    if lay_terms and entity_type != "Medicine":
+        expanded = lay_to_clinical(expanded or base) or expanded
     if expanded:
         anchors.append(match_text(expanded))
     if entity_type == "Medicine":
@@ -121,3 +251,16 @@ def make_speller(texts, model_path: str | None = None) -> Speller:
         keep |= {w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha()}
     speller.keep = frozenset(keep)
     return speller
+
+
+def load_expander(index_dir: str | Path, model_path: str | None = None) -> QueryExpander:
+    """The QueryExpander of an index, read from its catalog tables (no FAISS, no vectors)."""
+    import pyarrow.parquet as pq
+
+    texts, strings, codes = [], [], []
+    for n, f in enumerate(sorted(Path(index_dir).glob("*/catalog.parquet"))):
+        t = pq.read_table(f, columns=["match_text", "STR", "code_idx"])
+        texts.extend(t.column("match_text").to_pylist())
+        strings.extend(t.column("STR").to_pylist())
+        codes.extend((n, c) for c in t.column("code_idx").to_pylist())  # code ids are per system
+    return QueryExpander(make_speller(texts, model_path), mine_acronyms(strings, codes))

@@ -8,6 +8,7 @@ Layout::
     INDEX_DIR/<SYSTEM>/catalog.parquet   rows sorted by code (a code's rows are contiguous)
     INDEX_DIR/<SYSTEM>/vectors.f32       float32 (rows, dim), row i <-> catalog row i
     INDEX_DIR/<SYSTEM>/faiss.index       ids are catalog row numbers
+    INDEX_DIR/<SYSTEM>/lex_*.npy|json    IDF-weighted inverted index over the match texts (ray_app.lexical)
 """
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ import pandas as pd
 
 from .catalog import fingerprint as catalog_fingerprint
 from .config import Config, IndexConfig
+from .lexical import FILES as LEXICAL_FILES, LexicalIndex
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: lexical index per system
 META = "meta.json"
 
 
@@ -102,6 +104,7 @@ class BundleWriter:
             t0 = time.perf_counter()
             index = build_faiss(vectors, self.config.index, log=log)
             faiss.write_index(index, str(self.out / system / "faiss.index"))
+            LexicalIndex.build(t["match_text"].tolist()).save(self.out / system)
             log(f"[build] {system}: FAISS {self.config.index.type} over {len(t):,} rows in {time.perf_counter() - t0:.1f}s")
             systems[system] = {"rows": int(len(t)), "codes": int(t["code_idx"].max() + 1),
                                "distinct_texts": int(len(uniq_text))}
@@ -183,6 +186,7 @@ class SystemIndex:
     row_code: np.ndarray  # code_idx per row
     row_sty: np.ndarray  # STY id per row (-1 = none)
     row_text: list[str]  # match_text per row (fuzzy matching)
+    lexical: LexicalIndex
 
     @property
     def n_rows(self) -> int:
@@ -208,7 +212,7 @@ class IndexBundle:
         for system, info in meta["systems"].items():
             d = root / system
             _read_f32(d / "vectors.f32", (info["rows"], dim), _rebuild(root))
-            for name in ("catalog.parquet", "faiss.index"):
+            for name in ("catalog.parquet", "faiss.index", *LEXICAL_FILES):
                 if not (d / name).exists():
                     raise IndexBundleError(f"{d / name} is missing; {_rebuild(root)}")
             try:
@@ -250,13 +254,19 @@ class IndexBundle:
                 raise IndexBundleError(f"{d / 'faiss.index'} holds {index.ntotal}x{index.d}, expected "
                                        f"{info['rows']}x{dim}; {rebuild}")
             _tune(index, ef_search, nprobe)
+            try:
+                lexical = LexicalIndex.load(d)
+            except Exception as exc:
+                raise IndexBundleError(f"{d}: lexical index unreadable ({exc}); {rebuild}") from exc
+            if lexical.n_rows != info["rows"]:
+                raise IndexBundleError(f"{d}: lexical index has {lexical.n_rows} rows, expected {info['rows']}; {rebuild}")
             row_code = table["code_idx"].to_numpy(np.int32)
             code_start = np.searchsorted(row_code, np.arange(int(row_code.max()) + 2)).astype(np.int64)
             systems[system] = SystemIndex(
                 system=system, table=table, vectors=vectors, faiss_index=index, code_start=code_start,
                 codes=table["CODE"].to_numpy()[code_start[:-1]], row_code=row_code,
                 row_sty=table["STY"].map(sty_id).fillna(-1).to_numpy(np.int32),
-                row_text=table["match_text"].tolist(),
+                row_text=table["match_text"].tolist(), lexical=lexical,
             )
         return cls(root, meta, systems, sty, sty_vectors)
 

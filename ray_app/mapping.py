@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .config import Config
-from .expand import anchors_for
+from .expand import QueryExpander, anchors_for
 from .io import resolve_columns
 from .match import RESULT_COLUMNS
 from .text import ENTITY_SYSTEM, canonical_entity_type, coerce_input, match_text
@@ -32,8 +32,13 @@ class Prepared:
     row_flags: list[list[str]]
 
 
-def prepare(texts: list, types: list, config: Config, speller=None) -> Prepared:
-    max_chars = config.match.max_chars
+def prepare(texts: list, types: list, config: Config, expander: QueryExpander | None = None) -> Prepared:
+    """Normalize, flag and dedupe input rows; build each distinct query's anchors with ``expander``
+    (the index's speller and acronyms: ``Matcher.expander`` or ``expand.load_expander``)."""
+    if expander is not None and not isinstance(expander, QueryExpander):
+        expander = QueryExpander(speller=expander)  # a bare Speller
+    m = config.match
+    max_chars = m.max_chars
     keys: dict[tuple[str, str], int] = {}
     q_text, q_type, q_key = [], [], []
     row_qid = np.full(len(texts), -1, dtype=np.int64)
@@ -61,7 +66,9 @@ def prepare(texts: list, types: list, config: Config, speller=None) -> Prepared:
         "text": q_text,
         "entity_type": q_type,
         "system": [ENTITY_SYSTEM[t] for t in q_type],
-        "anchors": [anchors_for(t, e, config.match.max_anchors, speller) for t, e in zip(q_text, q_type)],
+        "anchors": [anchors_for(t, e, m.max_anchors, expander, m.spelling, m.abbreviations, m.catalog_acronyms,
+                                m.lay_terms)
+                    for t, e in zip(q_text, q_type)],
     })
     return Prepared(queries, row_qid, row_system, row_flags)
 
@@ -118,10 +125,11 @@ def assemble(df: pd.DataFrame, prepared: Prepared, results: pd.DataFrame, top_k:
 
 def map_dataframe(df: pd.DataFrame, match_fn: Callable[[pd.DataFrame], pd.DataFrame], config: Config,
                   top_k: int = 0, text_col: str | None = None, type_col: str | None = None,
-                  source: str = "input", speller=None) -> tuple[pd.DataFrame, dict]:
+                  source: str = "input", expander: QueryExpander | None = None, *,
+                  speller=None) -> tuple[pd.DataFrame, dict]:
     tcol, ycol = resolve_columns(df, text_col or "Input Entity Description", type_col or "Entity Type", source)
     t0 = time.perf_counter()
-    prepared = prepare(df[tcol].tolist(), df[ycol].tolist(), config, speller)
+    prepared = prepare(df[tcol].tolist(), df[ycol].tolist(), config, expander or speller)
     results = match_fn(prepared.queries)
     results = results.sort_values("qid").reset_index(drop=True) if "qid" in results.columns else results
     out = assemble(df, prepared, results, top_k)

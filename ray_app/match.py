@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from .config import Config
 from .drugs import DrugCatalog, ParsedDrug, parse_query
 from .index import IndexBundle, SystemIndex
-from .score import confidence, context_penalty, sty_prior_matrix
+from .score import confidence, confidence_features, context_penalty, sty_prior_matrix
 
 RESULT_COLUMNS = ["system", "code", "description", "sty", "tty", "confidence", "flags", "candidates"]
 
@@ -30,18 +30,21 @@ class Candidate:
     score: float
     dense: float
     fuzzy: float
+    lexical: float
     sty_fit: float
     agreement: float
     drug: float
     matched: str
+    via: tuple[str, ...] = ()  # which candidate sources proposed the code: exact, drug, dense, lexical
 
     def as_dict(self, system: str, rank: int) -> dict:
         return {"rank": rank, "system": system, "code": self.code, "description": self.description,
                 "sty": self.sty, "tty": self.tty, "score": round(self.score, 4),
                 "signals": {"dense": round(self.dense, 4), "fuzzy": round(self.fuzzy, 4),
+                            "lexical": round(self.lexical, 4),
                             "sty": round(self.sty_fit, 4), "agreement": round(self.agreement, 4),
                             "drug": round(self.drug, 4)},
-                "matched": self.matched}
+                "matched": self.matched, "via": list(self.via)}
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -61,7 +64,7 @@ class Matcher:
         self.priors = sty_prior_matrix(bundle.sty)
         self._exact: dict[str, dict[str, np.ndarray]] = {}
         self._drugs: dict[str, DrugCatalog] = {}
-        self._speller = None
+        self._expander = None
 
     # ------------------------------------------------------------------ anchors -> vectors
     def embed_anchors(self, anchors: list[list[str]]) -> list[np.ndarray]:
@@ -81,14 +84,19 @@ class Matcher:
         return self._exact[si.system]
 
     @property
-    def speller(self):
-        """Spelling correction over this index's vocabulary, for ``mapping.prepare``."""
-        if self._speller is None:
-            from .expand import make_speller
+    def expander(self):
+        """Query expansion for this index (speller over its vocabulary, its mined acronyms), for
+        ``mapping.prepare``; the same object ``expand.load_expander(index_dir)`` gives a driver."""
+        if self._expander is None:
+            from .expand import QueryExpander, make_speller, mine_acronyms
 
             model_path = self.embedder.path if self.embedder is not None else None
-            self._speller = make_speller((t for si in self.bundle.systems.values() for t in si.row_text), model_path)
-        return self._speller
+            systems = list(self.bundle.systems.values())
+            speller = make_speller((t for si in systems for t in si.row_text), model_path)
+            acronyms = mine_acronyms((s for si in systems for s in si.table["STR"].tolist()),
+                                     ((n, c) for n, si in enumerate(systems) for c in si.row_code.tolist()))
+            self._expander = QueryExpander(speller, acronyms)
+        return self._expander
 
     def _drug_catalog(self, si: SystemIndex) -> DrugCatalog:
         if si.system not in self._drugs:
@@ -152,10 +160,22 @@ class Matcher:
                 drug_codes = drug_codes[: cfg.drug_codes]
             else:
                 drug_q = None
-        # candidate codes: exact string matches and parsed-drug codes always, then the best dense hits
+        # lexical: each anchor's words and IDF mass; BM25's best rows join the pool beside the dense hits
+        lex = si.lexical
+        lex_q = [lex.query(a) for a in anchors]
+        lex_codes: list[int] = []
+        if cfg.lexical_k > 0 and cfg.w_lexical > 0:
+            lex_hits = [lex.retrieve(ids, cfg.lexical_k) for ids, _ in lex_q]
+            lex_codes = list(dict.fromkeys(int(si.row_code[r]) for hits in lex_hits for r in hits))
+        # candidate codes: exact string matches and parsed-drug codes always, then dense and lexical hits
         code_best = pd.Series(hit_score).groupby(si.row_code[hit]).max().sort_values(ascending=False)
-        codes = list(dict.fromkeys([int(si.row_code[r]) for rows in exact_rows for r in rows] + drug_codes
-                                   + code_best.index.tolist()[: cfg.max_codes]))[: max(cfg.max_codes, 1) + len(drug_codes)]
+        sources = {"exact": [int(si.row_code[r]) for rows in exact_rows for r in rows], "drug": drug_codes,
+                   "dense": code_best.index.tolist()[: cfg.max_codes], "lexical": lex_codes}
+        via: dict[int, list[str]] = {}  # code -> the sources that proposed it, in pool order
+        for name, found in sources.items():
+            for c in dict.fromkeys(int(c) for c in found):
+                via.setdefault(c, []).append(name)
+        codes = list(via)
         codes = np.asarray(codes, dtype=np.int64)
         starts = si.code_start[codes]
         ends = np.minimum(si.code_start[codes + 1], starts + cfg.max_strings_per_code)
@@ -175,7 +195,10 @@ class Matcher:
             fuzzy[keep] = (ratio[keep] + tsr) / 2.0
         prior = self.priors.get(etype)
         sty_fit = prior[si.row_sty[rows]] if prior is not None else np.full(len(rows), 0.5, np.float32)
-        row_score = cfg.w_dense * dense + cfg.w_fuzzy * fuzzy + cfg.w_sty * sty_fit
+        lexical = np.zeros(len(rows), dtype=np.float32)
+        for ids, mass in lex_q:
+            lexical = np.maximum(lexical, lex.overlap(ids, mass, rows))
+        row_score = cfg.w_dense * dense + cfg.w_fuzzy * fuzzy + cfg.w_lexical * lexical + cfg.w_sty * sty_fit
         if cfg.w_context:
             qwords = {w for a in anchors for w in a.split()}
             row_score = row_score - cfg.w_context * np.minimum(context_penalty(qwords, texts), 2.0)
@@ -202,17 +225,17 @@ class Matcher:
             cands.append(Candidate(
                 code=str(si.codes[codes[c]]), description=str(table.at[disp, "STR"]), sty=str(table.at[disp, "STY"]),
                 tty=str(table.at[disp, "TTY"]), score=float(code_score[c]), dense=float(dense[b]),
-                fuzzy=float(fuzzy[b]), sty_fit=float(sty_fit[b]), agreement=float(second[c]),
-                drug=float(drug[b]), matched=str(table.at[int(rows[b]), "STR"])))
+                fuzzy=float(fuzzy[b]), lexical=float(lexical[b]), sty_fit=float(sty_fit[b]), agreement=float(second[c]),
+                drug=float(drug[b]), matched=str(table.at[int(rows[b]), "STR"]), via=tuple(via[int(codes[c])])))
         top = cands[0]
-        runner = cands[1].score if len(cands) > 1 else 0.0
-        conf = confidence(top.score, runner, top.fuzzy)
+        cand_dicts = [c.as_dict(si.system, r + 1) for r, c in enumerate(cands)]
+        conf = confidence(confidence_features(cand_dicts))
         flags = ["needs_review"] if conf < self.cfg.review_threshold else []
         if drug_q is not None and drug_q.strengths and top.tty in ("IN", "PIN", "MIN", "BN"):
             flags.append("ingredient_fallback")  # the stated strength/form does not exist in the catalog
         return {"system": si.system, "code": top.code, "description": top.description, "sty": top.sty,
                 "tty": top.tty, "confidence": round(conf, 4), "flags": ";".join(flags),
-                "candidates": json.dumps([c.as_dict(si.system, r + 1) for r, c in enumerate(cands)])}
+                "candidates": json.dumps(cand_dicts)}
 
 
 def _unmapped(system: str, flags: list[str]) -> dict:

@@ -64,11 +64,44 @@ def sty_prior_matrix(sty_vocab: list[str], priors: dict[str, dict[str, float]] =
     return out
 
 
-def confidence(top: float, second: float, fuzzy_top: float) -> float:
-    """A [0, 1] confidence from the winning score, its margin over the runner-up and lexical agreement.
+# Logistic model of "the top-1 code is right" from the winner's signals, fitted on the dev sets by
+# benchmarks/calibrate.py (re-run it after changing the scoring), so confidence reads as a probability.
+CONFIDENCE_FEATURES = ("score", "margin", "dense", "fuzzy", "lexical")
+CONFIDENCE_COEF = {"intercept": -6.8691, "score": 2.5963, "margin": 6.9983, "dense": 7.1, "fuzzy": -1.8881, "lexical": 0.104}
 
-    Monotone in each input; the threshold for needs_review is set from dev data (config.match).
-    """
-    margin = max(0.0, top - second)
-    z = 7.0 * (top - 0.62) + 10.0 * min(margin, 0.15) + 1.5 * (fuzzy_top - 0.6)
+
+def confidence_features(candidates: list[dict]) -> list[float]:
+    """The model's inputs from ranked candidates (``Candidate.as_dict`` form)."""
+    top = candidates[0]
+    runner = candidates[1]["score"] if len(candidates) > 1 else 0.0
+    sig = top["signals"]
+    return [top["score"], min(max(top["score"] - runner, 0.0), 0.3), sig["dense"], sig["fuzzy"], sig["lexical"]]
+
+
+def confidence(features) -> float:
+    """A calibrated [0, 1] confidence; the needs_review threshold (config.match) is 0.5 by default:
+    flagged rows are more likely wrong than right."""
+    z = CONFIDENCE_COEF["intercept"] + sum(CONFIDENCE_COEF[n] * float(x) for n, x in zip(CONFIDENCE_FEATURES, features))
     return float(1.0 / (1.0 + np.exp(-z)))
+
+
+# Weights that can be changed per request (online API), and the candidate signal each one multiplies.
+WEIGHT_SIGNALS = {"w_dense": "dense", "w_fuzzy": "fuzzy", "w_lexical": "lexical", "w_sty": "sty", "w_agg": "agreement"}
+
+
+def rescore(candidates: list[dict], base: dict[str, float], weights: dict[str, float]) -> list[dict]:
+    """Re-rank a shortlist (Candidate.as_dict records) under other weights, from the signals it carries.
+
+    A candidate's score is sum(weight * signal) plus terms the weights do not touch (context penalty,
+    drug fit); that remainder is kept, so the base weights reproduce the original scores exactly. The
+    agreement signal is the second string's score under the base weights (an approximation when they change).
+    """
+    out = []
+    for c in candidates:
+        sig = c.get("signals", {})
+        used = [(w, s) for w, s in WEIGHT_SIGNALS.items() if w in base and s in sig]
+        rest = c["score"] - sum(base[w] * sig[s] for w, s in used)
+        score = rest + sum(weights.get(w, base[w]) * sig[s] for w, s in used)
+        out.append({**c, "score": round(float(score), 4)})
+    out.sort(key=lambda c: -c["score"])
+    return [{**c, "rank": r + 1} for r, c in enumerate(out)]

@@ -38,7 +38,7 @@ def test_candidates_carry_signals_and_are_ranked(matcher, config):
     assert 1 <= len(cands) <= config.match.top_k
     assert [c["rank"] for c in cands] == list(range(1, len(cands) + 1))
     assert all(a["score"] >= b["score"] for a, b in zip(cands, cands[1:]))
-    assert set(cands[0]["signals"]) == {"dense", "fuzzy", "sty", "agreement", "drug"}
+    assert set(cands[0]["signals"]) == {"dense", "fuzzy", "lexical", "sty", "agreement", "drug"}
     assert cands[0]["matched"] == "Plain chest X-ray"
     # per-code aggregation: one candidate per code, never the same code twice
     assert len({c["code"] for c in cands}) == len(cands)
@@ -85,9 +85,9 @@ def test_combination_drug_keeps_every_ingredient(matcher, config):
 
 
 def test_spelling_is_corrected_against_the_catalog(matcher, config):
-    speller = matcher.speller
-    assert speller.correct("asthmaa attack") == "asthma attack"  # "attack" is a real word: left alone
-    assert speller.correct("colonoscopy") is None
-    q = prepare(["hemoglobin a1c mesurement"], ["Lab"], config, speller).queries
+    expander = matcher.expander
+    assert expander.speller.correct("asthmaa attack") == "asthma attack"  # "attack" is a real word: left alone
+    assert expander.speller.correct("colonoscopy") is None
+    q = prepare(["hemoglobin a1c mesurement"], ["Lab"], config, expander).queries
     assert "hemoglobin a1c measurement" in q.iloc[0]["anchors"]
     assert matcher.match_batch(q).iloc[0]["code"] == "43396009"

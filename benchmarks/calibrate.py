@@ -1,0 +1,98 @@
+"""Fit the confidence model on the dev sets: a logistic regression from the winner's signals to "top-1 is
+right", so that ``Output Confidence`` reads as a probability and ``needs_review`` (confidence < 0.5 by
+default) marks rows more likely wrong than right.
+
+    python benchmarks/calibrate.py \
+        --dev cadec=build/bench_index:build/devsets/cadec_gold.csv \
+        --dev synthetic=build/synth_index:build/devsets/synthetic_gold.csv \
+        --dev hackathon=build/demo_index:../shared/data/eval/hackathon_samples.csv
+
+Prints the coefficients to paste into ``ray_app/score.py`` (CONFIDENCE_COEF), and the expected
+calibration error (ECE) and review-flag figures of the current and the fitted model, per dev set, with a
+2-fold cross-fit so the figures are not measured on the rows the model was fit on.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ray_app.config import load_config  # noqa: E402
+from ray_app.engine import load_engine  # noqa: E402
+from ray_app.evaluate import K_EVAL, build_rankers, evaluate, read_gold  # noqa: E402
+from ray_app.score import CONFIDENCE_FEATURES, confidence, confidence_features  # noqa: E402
+
+
+def collect(index: str, gold_path: str, cfg) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    matcher = load_engine(index, cfg)
+    res = evaluate(read_gold(gold_path), build_rankers(matcher, cfg, baselines=False), matcher.bundle, cfg,
+                   expander=matcher.expander)
+    ranked, ranks = res.ranked["full"], res.rows["rank_full"].to_numpy()
+    keep = [i for i, r in enumerate(ranked) if r["candidates"]]
+    X = np.array([confidence_features(ranked[i]["candidates"]) for i in keep], dtype=np.float64)
+    y = (ranks[keep] == 1).astype(np.int64)
+    current = np.array([float(ranked[i]["confidence"]) for i in keep])
+    return X, y, current
+
+
+def ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
+    idx = np.minimum((p * bins).astype(int), bins - 1)
+    return float(sum(abs(p[idx == b].mean() - y[idx == b].mean()) * (idx == b).mean()
+                     for b in range(bins) if (idx == b).any()))
+
+
+def review_figures(p: np.ndarray, y: np.ndarray, threshold: float = 0.5) -> str:
+    flag = p < threshold
+    return (f"flagged {flag.mean():.2f}, acc@1 flagged {y[flag].mean() if flag.any() else float('nan'):.2f}, "
+            f"acc@1 answered {y[~flag].mean() if (~flag).any() else float('nan'):.2f}")
+
+
+def main(argv=None) -> int:
+    from sklearn.linear_model import LogisticRegression
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--dev", action="append", required=True, metavar="NAME=INDEX:GOLD")
+    ap.add_argument("--config")
+    ap.add_argument("--set", action="append", default=[])
+    args = ap.parse_args(argv)
+    cfg = load_config(args.config, args.set)
+    cfg.match.top_k = K_EVAL
+    sets = {}
+    for dev in args.dev:
+        name, _, rest = dev.partition("=")
+        index, _, gold = rest.partition(":")
+        sets[name] = collect(index, gold, cfg)
+    # every dev set weighs the same, whatever its size
+    X = np.vstack([v[0] for v in sets.values()])
+    y = np.concatenate([v[1] for v in sets.values()])
+    w = np.concatenate([np.full(len(v[1]), 1.0 / len(v[1])) for v in sets.values()]) * len(y) / len(sets)
+    fit = lambda a, b, c: LogisticRegression(C=1.0, max_iter=1000).fit(a, b, sample_weight=c)  # noqa: E731
+    rng = np.random.default_rng(0)
+    fold = rng.integers(0, 2, len(y))
+    cross = np.zeros(len(y))
+    for f in (0, 1):
+        m = fit(X[fold != f], y[fold != f], w[fold != f])
+        cross[fold == f] = m.predict_proba(X[fold == f])[:, 1]
+    model = fit(X, y, w)
+    start = 0
+    for name, (Xs, ys, cur) in sets.items():
+        sl = slice(start, start + len(ys))
+        start += len(ys)
+        print(f"{name}: n={len(ys)} acc@1={ys.mean():.3f}")
+        print(f"  current: ECE {ece(cur, ys):.3f}; {review_figures(cur, ys)}")
+        print(f"  fitted (cross-fit): ECE {ece(cross[sl], ys):.3f}; {review_figures(cross[sl], ys)}")
+    coef = {"intercept": round(float(model.intercept_[0]), 4),
+            **{n: round(float(c), 4) for n, c in zip(CONFIDENCE_FEATURES, model.coef_[0])}}
+    print("CONFIDENCE_COEF =", json.dumps(coef))
+    check = np.array([confidence(x) for x in X[:5]])
+    print("current confidence() on the first rows:", np.round(check, 3))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""The lexical index, catalog-mined acronyms, lay terms, calibrated confidence and candidate explanations."""
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from ray_app.expand import QueryExpander, anchors_for, lay_to_clinical, mine_acronyms
+from ray_app.index import IndexBundle, IndexBundleError
+from ray_app.lexical import LexicalIndex, tokens
+from ray_app.mapping import prepare
+from ray_app.score import confidence
+
+TEXTS = ["skin rash", "skin rash associated with acquired immunodeficiency syndrome", "oxygen gas",
+         "excessive upper gastrointestinal gas", "joint stiffness", "stiff knee", "pain", "severe pain"]
+
+
+def test_tokens_drop_function_words_and_meet_at_the_stem():
+    assert tokens("pain in the knees") == ["pain", "knee"]
+    assert tokens("stiffness")[0] == tokens("stiff")[0]
+    assert tokens("dehydrated") == tokens("dehydration")
+    assert tokens("no pain") == ["no", "pain"]  # negations are kept: they change the concept
+
+
+def test_overlap_is_not_fooled_by_subsets():
+    lex = LexicalIndex.build(TEXTS)
+    ids, mass = lex.query("skin rash")
+    f1 = lex.overlap(ids, mass, np.array([0, 1]))
+    assert f1[0] == pytest.approx(1.0) and f1[1] < 0.6  # token_set_ratio scores both 100
+    assert lex.overlap(*lex.query("unrelated words"), np.array([0, 1])).max() == 0.0
+
+
+def test_bm25_retrieval_prefers_rare_shared_words():
+    lex = LexicalIndex.build(TEXTS)
+    rows = lex.retrieve(lex.query("gastrointestinal gas")[0], k=2)
+    assert rows[0] == 3 and set(rows) == {2, 3}
+    assert list(lex.retrieve(lex.query("knee stiffness")[0], k=2)) in ([4, 5], [5, 4])
+    assert len(lex.retrieve(np.zeros(0, dtype=np.int64), k=5)) == 0
+
+
+def test_lexical_index_round_trips_through_files(tmp_path):
+    lex = LexicalIndex.build(TEXTS)
+    lex.save(tmp_path)
+    back = LexicalIndex.load(tmp_path)
+    ids, mass = back.query("severe pain")
+    assert np.allclose(back.overlap(ids, mass, np.arange(len(TEXTS))), lex.overlap(*lex.query("severe pain"),
+                                                                                     np.arange(len(TEXTS))))
+
+
+def test_bundle_without_lexical_files_is_refused(tiny_index, tmp_path):
+    broken = tmp_path / "idx"
+    shutil.copytree(tiny_index, broken)
+    (broken / "SNOMEDCT_US" / "lex_idf.npy").unlink()
+    with pytest.raises(IndexBundleError, match="lex_idf.npy is missing; rebuild"):
+        IndexBundle.check(broken)
+    with pytest.raises(IndexBundleError, match="lexical index unreadable"):
+        IndexBundle.load(broken)
+
+
+def test_acronyms_are_mined_from_catalog_strings():
+    strings = ["CJD - Creutzfeldt-Jakob disease", "Severe combined immunodeficiency (SCID) due to X",
+               "COPD", "Chronic obstructive pulmonary disease", "AB - not an initialism", "XYZ",
+               "Unrelated words here"]
+    codes = [1, 2, 3, 3, 4, 5, 5]
+    acr = mine_acronyms(strings, codes)
+    assert acr["cjd"] == "creutzfeldt jakob disease"
+    assert acr["scid"] == "severe combined immunodeficiency"
+    assert "ab" not in acr and "xyz" not in acr
+    assert "copd" not in acr  # the curated list already knows it and wins
+
+
+def test_mined_acronyms_expand_only_non_words_unless_capitalised():
+    from ray_app.spell import Speller
+
+    speller = Speller.from_texts(["hearing aids"])
+    speller.keep = frozenset({"aids", "hearing"})
+    ex = QueryExpander(speller, {"cjd": "creutzfeldt jakob disease", "aids": "acquired immunodeficiency syndrome"})
+    assert "creutzfeldt jakob disease" in anchors_for("cjd", "Diagnosis", 4, ex)
+    assert anchors_for("hearing aids", "Diagnosis", 4, ex) == ["hearing aids"]
+    assert "acquired immunodeficiency syndrome" in anchors_for("AIDS", "Diagnosis", 4, ex)
+    assert anchors_for("cjd", "Diagnosis", 4, ex, catalog_acronyms=False) == ["cjd"]
+
+
+def test_lay_terms_become_clinical_wording():
+    assert lay_to_clinical("felt dizzy and threw up") == "felt dizziness and vomiting"
+    assert lay_to_clinical("asthma") is None
+    assert "vomiting" in anchors_for("throwing up", "Diagnosis")
+    assert anchors_for("throwing up", "Diagnosis", lay_terms=False) == ["throwing up"]
+    assert anchors_for("sore", "Medicine") == ["sore"]  # drug names are not symptom words
+
+
+def test_confidence_is_a_probability_that_rises_with_score_and_margin():
+    low = confidence([0.6, 0.0, 0.6, 0.6, 0.5])
+    assert 0.0 <= low <= 1.0
+    assert confidence([0.9, 0.0, 0.6, 0.6, 0.5]) > low
+    assert confidence([0.6, 0.2, 0.6, 0.6, 0.5]) > low
+    assert confidence([1.3, 0.3, 1.0, 1.0, 1.0]) > 0.9
+
+
+def test_candidates_explain_their_signals_and_sources(matcher, config):
+    q = prepare(["Plain chest X-ray"], ["Procedure"], config, matcher.expander).queries
+    r = matcher.match_batch(q).iloc[0]
+    top = json.loads(r["candidates"])[0]
+    assert top["code"] == "399208008"
+    assert set(top["signals"]) >= {"dense", "fuzzy", "lexical", "sty", "agreement", "drug"}
+    assert top["signals"]["lexical"] == pytest.approx(1.0)
+    assert "exact" in top["via"] and "dense" in top["via"]
+
+
+def test_lexical_signal_can_be_switched_off(matcher, config):
+    from ray_app.config import load_config
+    from ray_app.match import Matcher
+
+    cfg = load_config(None, ["match.w_lexical=0", "match.lexical_k=0"])
+    off = Matcher(matcher.bundle, cfg, matcher.embedder)
+    q = prepare(["heart attack"], ["Diagnosis"], cfg).queries
+    cands = json.loads(off.match_batch(q).iloc[0]["candidates"])
+    assert cands[0]["code"] == "22298006"
+    assert all("lexical" not in c["via"] for c in cands)
