@@ -1,0 +1,144 @@
+"""Ray Serve app: FastAPI ingress -> Embedder -> IndexReplica (-> an LLM deployment, when one is bound).
+
+Lives in ``actors/`` because its deployments are the same thin wrappers as the batch job's actors:
+``Embedder`` *is* ``actors.embedder.QueryEmbedder`` and ``IndexReplica`` extends
+``actors.index_replica.IndexReplica`` with two read-only reports, so the online path runs the batch
+engine's code (``ray_app.online``: ``mapping.prepare`` -> ``Matcher.match_batch`` -> ``mapping.assemble``).
+
+    harmonize serve --index build/demo_index          # local Ray, http://127.0.0.1:8000
+    serve deploy deploy/serve_config.yaml             # a running cluster; import path actors.serve_app:build_app
+
+LLM seam: ``harmonize_app(..., llm=<bound deployment>)`` makes requests with ``llm=true`` call
+``await llm.remote(queries_batch, replica_output)``, which must return a batch in IndexReplica's output
+form (qid + RESULT_COLUMNS) with candidates re-ordered. Without one, ``llm=true`` is a 501.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pandas as pd
+from ray import serve
+
+from actors.embedder import QueryEmbedder
+from actors.index_replica import IndexReplica
+from ray_app import online
+from ray_app.api import build_api
+from ray_app.config import Config, load_config
+from ray_app.embed import model_fingerprint, resolve_model_path
+from ray_app.expand import load_expander
+from ray_app.index import IndexBundle
+from ray_app.match import RESULT_COLUMNS
+
+APP_NAME = "harmonize"
+
+
+class ServeIndexReplica(IndexReplica):
+    """The batch job's IndexReplica, plus what /v1/health and /v1/catalog report."""
+
+    def __init__(self, index_dir: str, config: dict):
+        super().__init__(index_dir, config)
+        self._catalog = None
+
+    def info(self) -> dict:
+        return online.index_info(self.matcher.bundle)
+
+    def catalog(self) -> dict:
+        if self._catalog is None:
+            self._catalog = online.catalog_summary(self.matcher.bundle)
+        return self._catalog
+
+
+@serve.ingress()
+class Ingress:
+    """Validation, auth, audit and the page (``ray_app.api``); normalization/anchors here, matching downstream."""
+
+    def __init__(self, index_dir: str, config: dict, embedder, replica, llm=None):
+        self.cfg = Config.from_dict(config)
+        self.embedder, self.replica, self.llm = embedder, replica, llm
+        self.llm_available = llm is not None
+        self.expander = load_expander(index_dir, self.cfg.model.path)  # what Matcher.expander gives in-process
+        self._replicas: tuple[float, dict] = (0.0, {})
+
+    def __serve_build_asgi_app__(self):
+        return build_api(self, self.cfg)
+
+    async def map(self, pairs, top_k, weights, llm):
+        t0 = time.perf_counter()
+        prepared = online.prepare_pairs(pairs, self.cfg, self.expander)
+        t1 = time.perf_counter()
+        results = pd.DataFrame(columns=["qid", *RESULT_COLUMNS])
+        if len(prepared.queries):
+            batch = online.actor_batch(prepared.queries)
+            # the embedder's response goes straight to the replica: vectors never pass through here
+            out = await self.replica.remote(self.embedder.remote(batch))
+            if llm:
+                out = await self.llm.remote(batch, out)
+            results = online.results_frame(out)
+        t2 = time.perf_counter()
+        items = online.finish(pairs, prepared, results, self.cfg, top_k, weights)
+        t3 = time.perf_counter()
+        return items, {"prepare": (t1 - t0) * 1e3, "match": (t2 - t1) * 1e3, "finish": (t3 - t2) * 1e3}
+
+    async def health(self) -> dict:
+        return {**await self.replica.info.remote(), "replicas": self._replica_counts()}
+
+    async def catalog(self) -> dict:
+        return await self.replica.catalog.remote()
+
+    def _replica_counts(self) -> dict:
+        """Running replicas per deployment, from the Serve controller (cached for 5 s)."""
+        at, counts = self._replicas
+        if time.monotonic() - at > 5:
+            try:
+                ctx = serve.get_replica_context()
+                app = serve.status().applications[ctx.app_name]
+                counts = {name: int(d.replica_states.get("RUNNING", 0)) for name, d in app.deployments.items()}
+            except Exception:  # status is a report; never fail a health check on it
+                counts = {}
+            self._replicas = (time.monotonic(), counts)
+        return counts
+
+
+def harmonize_app(index_dir: str, config: Config, llm=None, ingress_env: dict[str, str] | None = None):
+    """The bound deployment graph for ``serve.run``. ``llm``: a bound LLM deployment, or None.
+    ``ingress_env``: environment variables for the ingress replicas (e.g. the token variable on a Ray
+    that was started before it was set; a local ``harmonize serve`` inherits the shell's)."""
+    cfg = config
+    s = cfg.serve
+    index_dir = str(Path(index_dir).resolve())
+    # fail here, before replicas start, when the index does not fit the configured model
+    IndexBundle.check(index_dir, model_fingerprint=model_fingerprint(resolve_model_path(cfg.model.path)))
+    cfg_dict = cfg.to_dict()
+    replica_cfg = online.online_config(cfg).to_dict()  # keeps the shortlist that requests may re-rank
+    embedder = serve.deployment(QueryEmbedder, name="Embedder", num_replicas=s.embedder_replicas,
+                                max_ongoing_requests=s.max_ongoing_requests,
+                                ray_actor_options={"num_cpus": s.embedder_cpus})
+    scaling = ({"autoscaling_config": {"min_replicas": s.min_replicas, "max_replicas": s.max_replicas,
+                                       "target_ongoing_requests": s.target_ongoing_requests}}
+               if s.autoscaling else {"num_replicas": s.index_replicas})
+    replica = serve.deployment(ServeIndexReplica, name="IndexReplica", max_ongoing_requests=s.max_ongoing_requests,
+                               ray_actor_options={"num_cpus": s.replica_cpus}, **scaling)
+    ingress = serve.deployment(Ingress, name="Ingress", max_ongoing_requests=s.max_ongoing_requests,
+                               max_queued_requests=s.max_queued_requests,
+                               ray_actor_options={"num_cpus": s.ingress_cpus,
+                                                  **({"runtime_env": {"env_vars": ingress_env}} if ingress_env else {})})
+    embed_cfg = online.online_config(cfg)
+    if not embed_cfg.model.threads:  # torch threads = the CPUs the deployment reserves, not the node's
+        embed_cfg.model.threads = max(1, int(s.embedder_cpus))
+    return ingress.bind(index_dir, cfg_dict, embedder.bind(embed_cfg.to_dict(), cfg.match.max_anchors),
+                        replica.bind(index_dir, replica_cfg), llm)
+
+
+def build_app(args: dict):
+    """Application builder for ``serve deploy`` / ``serve run``: args ``index_dir``, optional ``config``
+    (a harmonize YAML) and ``set`` (a list of ``section.key=value`` overrides)."""
+    if not args.get("index_dir"):
+        raise ValueError("args.index_dir is required (an index built by `harmonize build`)")
+    return harmonize_app(args["index_dir"], load_config(args.get("config"), args.get("set") or []))
+
+
+def start(index_dir: str, config: Config, name: str = APP_NAME, route_prefix: str = "/"):
+    """Start Serve's HTTP proxy on serve.host:serve.port of the connected Ray, and deploy the app."""
+    serve.start(http_options={"host": config.serve.host, "port": config.serve.port})
+    return serve.run(harmonize_app(index_dir, config), name=name, route_prefix=route_prefix)

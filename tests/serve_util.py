@@ -1,0 +1,40 @@
+"""Start the real Serve app on the tests' local Ray, on a free loopback port."""
+from __future__ import annotations
+
+import socket
+import time
+
+import requests
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(index_dir: str, config, name: str, ingress_env: dict | None = None) -> str:
+    """serve.start on a fresh port + serve.run the harmonize app; returns the base URL once /v1/health is 200."""
+    from ray import serve
+
+    from actors.serve_app import harmonize_app
+
+    config.serve.port = free_port()
+    serve.start(http_options={"host": "127.0.0.1", "port": config.serve.port})
+    serve.run(harmonize_app(index_dir, config, ingress_env=ingress_env), name=name, route_prefix="/")
+    base = f"http://127.0.0.1:{config.serve.port}"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            if requests.get(f"{base}/v1/health", timeout=10).status_code == 200:
+                return base
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"Serve app {name} did not become healthy at {base}")
+
+
+def stop_app() -> None:
+    from ray import serve
+
+    serve.shutdown()
