@@ -94,7 +94,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Acetaminophen 500 MG Oral Tablet",
    "sty": "Clinical Drug",
    "tty": "SCD",
-   "confidence": 0.9265,
+   "confidence": 0.9231,
    "flags": [],
    "candidates": [
     {
@@ -104,7 +104,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Acetaminophen 500 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.6307,
+     "score": 1.6422,
      "signals": {
       "dense": 0.8965,
       "fuzzy": 0.8846,
@@ -151,7 +151,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Acetaminophen",
      "sty": "Pharmacologic Substance",
      "tty": "IN",
-     "score": 1.3128,
+     "score": 1.3134,
      "signals": {
       "dense": 0.8431,
       "fuzzy": 0.8939,
@@ -173,7 +173,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Acetaminophen 325 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.1986,
+     "score": 1.2195,
      "signals": {
       "dense": 0.8259,
       "fuzzy": 0.7906,
@@ -191,32 +191,11 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 5,
      "system": "RXNORM",
-     "code": "437158",
-     "description": "Acetaminophen 100 MG",
-     "sty": "Clinical Drug",
-     "tty": "SCDC",
-     "score": 1.143,
-     "signals": {
-      "dense": 0.9254,
-      "fuzzy": 0.95,
-      "lexical": 0.4864,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.21
-     },
-     "matched": "Acetaminophen 100 MG",
-     "via": [
-      "dense"
-     ]
-    },
-    {
-     "rank": 6,
-     "system": "RXNORM",
      "code": "209387",
      "description": "Acetaminophen 325 MG Oral Tablet [Tylenol]",
      "sty": "Clinical Drug",
      "tty": "SBD",
-     "score": 1.1357,
+     "score": 1.1613,
      "signals": {
       "dense": 0.7883,
       "fuzzy": 0.7444,
@@ -232,13 +211,34 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
+     "rank": 6,
+     "system": "RXNORM",
+     "code": "437158",
+     "description": "Acetaminophen 100 MG",
+     "sty": "Clinical Drug",
+     "tty": "SCDC",
+     "score": 1.148,
+     "signals": {
+      "dense": 0.9254,
+      "fuzzy": 0.95,
+      "lexical": 0.4864,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.21
+     },
+     "matched": "Acetaminophen 100 MG",
+     "via": [
+      "dense"
+     ]
+    },
+    {
      "rank": 7,
      "system": "RXNORM",
      "code": "1087607",
      "description": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 50 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.0899,
+     "score": 1.1172,
      "signals": {
       "dense": 0.8158,
       "fuzzy": 0.7273,
@@ -261,7 +261,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 25 MG Oral Capsule",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.0848,
+     "score": 1.1123,
      "signals": {
       "dense": 0.815,
       "fuzzy": 0.7247,
@@ -283,7 +283,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 25 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.0818,
+     "score": 1.1091,
      "signals": {
       "dense": 0.8022,
       "fuzzy": 0.7273,
@@ -306,7 +306,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 12.5 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.0676,
+     "score": 1.0954,
      "signals": {
       "dense": 0.7939,
       "fuzzy": 0.7222,
@@ -329,7 +329,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Aspirin",
    "sty": "Pharmacologic Substance",
    "tty": "IN",
-   "confidence": 0.8863,
+   "confidence": 0.869,
    "flags": [
     "ingredient_fallback"
    ],
@@ -341,7 +341,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Aspirin",
      "sty": "Pharmacologic Substance",
      "tty": "IN",
-     "score": 1.3331,
+     "score": 1.3381,
      "signals": {
       "dense": 0.8442,
       "fuzzy": 0.85,
@@ -364,7 +364,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Aspirin 500 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.1914,
+     "score": 1.2172,
      "signals": {
       "dense": 0.7929,
       "fuzzy": 0.7425,
@@ -386,7 +386,7 @@ window.HARMONIZE_RECORDED = {
      "description": "aspirin 81 MG Oral Capsule",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.1855,
+     "score": 1.2113,
      "signals": {
       "dense": 0.8099,
       "fuzzy": 0.7425,
@@ -409,7 +409,7 @@ window.HARMONIZE_RECORDED = {
      "description": "aspirin 81 MG Oral Capsule",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.1855,
+     "score": 1.2113,
      "signals": {
       "dense": 0.8099,
       "fuzzy": 0.7425,
@@ -432,7 +432,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Aspirin 81 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.1851,
+     "score": 1.21,
      "signals": {
       "dense": 0.8005,
       "fuzzy": 0.7506,
@@ -454,7 +454,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Aspirin 650 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.175,
+     "score": 1.2007,
      "signals": {
       "dense": 0.7809,
       "fuzzy": 0.7425,
@@ -476,7 +476,7 @@ window.HARMONIZE_RECORDED = {
      "description": "aspirin 325 MG Oral Capsule",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.1652,
+     "score": 1.1942,
      "signals": {
       "dense": 0.7702,
       "fuzzy": 0.7098,
@@ -498,7 +498,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Aspirin 325 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.158,
+     "score": 1.1864,
      "signals": {
       "dense": 0.7482,
       "fuzzy": 0.7168,
@@ -517,11 +517,32 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 9,
      "system": "RXNORM",
+     "code": "432638",
+     "description": "Acetaminophen 250 MG / Aspirin 250 MG Oral Tablet",
+     "sty": "Clinical Drug",
+     "tty": "SCD",
+     "score": 1.0466,
+     "signals": {
+      "dense": 0.7785,
+      "fuzzy": 0.6348,
+      "lexical": 0.4522,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.235
+     },
+     "matched": "Acetaminophen 250 MG / Aspirin 250 MG Oral Tablet",
+     "via": [
+      "dense"
+     ]
+    },
+    {
+     "rank": 10,
+     "system": "RXNORM",
      "code": "318272",
      "description": "Aspirin 81 MG Chewable Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.0118,
+     "score": 1.0397,
      "signals": {
       "dense": 0.6974,
       "fuzzy": 0.7205,
@@ -535,27 +556,6 @@ window.HARMONIZE_RECORDED = {
       "drug",
       "lexical"
      ]
-    },
-    {
-     "rank": 10,
-     "system": "RXNORM",
-     "code": "432638",
-     "description": "Acetaminophen 250 MG / Aspirin 250 MG Oral Tablet",
-     "sty": "Clinical Drug",
-     "tty": "SCD",
-     "score": 1.0101,
-     "signals": {
-      "dense": 0.7785,
-      "fuzzy": 0.6348,
-      "lexical": 0.4522,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.235
-     },
-     "matched": "Acetaminophen 250 MG / Aspirin 250 MG Oral Tablet",
-     "via": [
-      "dense"
-     ]
     }
    ]
   },
@@ -565,7 +565,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Asthma",
    "sty": "Disease or Syndrome",
    "tty": "PT",
-   "confidence": 0.9432,
+   "confidence": 0.9343,
    "flags": [],
    "candidates": [
     {
@@ -594,33 +594,11 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 2,
      "system": "SNOMEDCT_US",
-     "code": "71892000",
-     "description": "Cardiac asthma",
-     "sty": "Disease or Syndrome",
-     "tty": "PT",
-     "score": 0.9532,
-     "signals": {
-      "dense": 0.8033,
-      "fuzzy": 0.8,
-      "lexical": 0.7401,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Cardiac asthma",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 3,
-     "system": "SNOMEDCT_US",
      "code": "389145006",
      "description": "Allergic asthma",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.9462,
+     "score": 0.9976,
      "signals": {
       "dense": 0.8885,
       "fuzzy": 0.7857,
@@ -636,35 +614,35 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 4,
+     "rank": 3,
      "system": "SNOMEDCT_US",
-     "code": "160377001",
-     "description": "Family history: Asthma",
-     "sty": "Finding",
+     "code": "71892000",
+     "description": "Cardiac asthma",
+     "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.9316,
+     "score": 0.9732,
      "signals": {
-      "dense": 0.7362,
-      "fuzzy": 0.9,
-      "lexical": 0.6856,
+      "dense": 0.8033,
+      "fuzzy": 0.8,
+      "lexical": 0.7401,
       "sty": 1.0,
-      "agreement": 0.7618,
+      "agreement": 0.0,
       "drug": 0.0
      },
-     "matched": "FH: Asthma",
+     "matched": "Cardiac asthma",
      "via": [
       "dense",
       "lexical"
      ]
     },
     {
-     "rank": 5,
+     "rank": 4,
      "system": "SNOMEDCT_US",
      "code": "281239006",
      "description": "Exacerbation of asthma",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.9218,
+     "score": 0.9504,
      "signals": {
       "dense": 0.7993,
       "fuzzy": 0.7143,
@@ -680,35 +658,13 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 6,
-     "system": "SNOMEDCT_US",
-     "code": "266361008",
-     "description": "Non-allergic asthma",
-     "sty": "Disease or Syndrome",
-     "tty": "PT",
-     "score": 0.9025,
-     "signals": {
-      "dense": 0.7855,
-      "fuzzy": 0.74,
-      "lexical": 0.5397,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Non-allergic asthma",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 7,
+     "rank": 5,
      "system": "SNOMEDCT_US",
      "code": "304527002",
      "description": "Acute asthma",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.9025,
+     "score": 0.9492,
      "signals": {
       "dense": 0.7912,
       "fuzzy": 0.8333,
@@ -724,13 +680,57 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
+     "rank": 6,
+     "system": "SNOMEDCT_US",
+     "code": "160377001",
+     "description": "Family history: Asthma",
+     "sty": "Finding",
+     "tty": "PT",
+     "score": 0.9434,
+     "signals": {
+      "dense": 0.7362,
+      "fuzzy": 0.9,
+      "lexical": 0.6856,
+      "sty": 1.0,
+      "agreement": 0.8496,
+      "drug": 0.0
+     },
+     "matched": "FH: Asthma",
+     "via": [
+      "dense",
+      "lexical"
+     ]
+    },
+    {
+     "rank": 7,
+     "system": "SNOMEDCT_US",
+     "code": "266361008",
+     "description": "Non-allergic asthma",
+     "sty": "Disease or Syndrome",
+     "tty": "PT",
+     "score": 0.9285,
+     "signals": {
+      "dense": 0.7855,
+      "fuzzy": 0.74,
+      "lexical": 0.5397,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0
+     },
+     "matched": "Non-allergic asthma",
+     "via": [
+      "dense",
+      "lexical"
+     ]
+    },
+    {
      "rank": 8,
      "system": "SNOMEDCT_US",
      "code": "427603009",
      "description": "Intermittent asthma",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.902,
+     "score": 0.928,
      "signals": {
       "dense": 0.7606,
       "fuzzy": 0.74,
@@ -752,7 +752,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Exercise-induced asthma",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.8649,
+     "score": 0.8942,
      "signals": {
       "dense": 0.7362,
       "fuzzy": 0.7069,
@@ -774,7 +774,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Severe persistent asthma",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.8538,
+     "score": 0.8838,
      "signals": {
       "dense": 0.7213,
       "fuzzy": 0.7,
@@ -797,7 +797,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Right sided abdominal pain",
    "sty": "Finding",
    "tty": "PT",
-   "confidence": 0.7206,
+   "confidence": 0.7017,
    "flags": [],
    "candidates": [
     {
@@ -807,7 +807,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Right sided abdominal pain",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.8734,
+     "score": 0.929,
      "signals": {
       "dense": 0.8706,
       "fuzzy": 0.4444,
@@ -824,11 +824,32 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 2,
      "system": "SNOMEDCT_US",
+     "code": "285387005",
+     "description": "Left sided abdominal pain",
+     "sty": "Finding",
+     "tty": "PT",
+     "score": 0.9017,
+     "signals": {
+      "dense": 0.8663,
+      "fuzzy": 0.3494,
+      "lexical": 0.1404,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0
+     },
+     "matched": "Left sided abdominal pain",
+     "via": [
+      "dense"
+     ]
+    },
+    {
+     "rank": 3,
+     "system": "SNOMEDCT_US",
      "code": "83132003",
      "description": "Upper abdominal pain",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.8479,
+     "score": 0.8992,
      "signals": {
       "dense": 0.8079,
       "fuzzy": 0.4872,
@@ -844,34 +865,13 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 3,
-     "system": "SNOMEDCT_US",
-     "code": "285387005",
-     "description": "Left sided abdominal pain",
-     "sty": "Finding",
-     "tty": "PT",
-     "score": 0.8366,
-     "signals": {
-      "dense": 0.8663,
-      "fuzzy": 0.3494,
-      "lexical": 0.1404,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Left sided abdominal pain",
-     "via": [
-      "dense"
-     ]
-    },
-    {
      "rank": 4,
      "system": "SNOMEDCT_US",
      "code": "301717006",
      "description": "Right upper quadrant pain",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.8309,
+     "score": 0.8726,
      "signals": {
       "dense": 0.7355,
       "fuzzy": 0.583,
@@ -893,7 +893,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Left upper quadrant pain",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.7905,
+     "score": 0.8428,
      "signals": {
       "dense": 0.7284,
       "fuzzy": 0.477,
@@ -915,7 +915,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Abdominal pain",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.7699,
+     "score": 0.8379,
      "signals": {
       "dense": 0.7639,
       "fuzzy": 0.3194,
@@ -936,7 +936,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Lower abdominal pain",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.7529,
+     "score": 0.8196,
      "signals": {
       "dense": 0.7379,
       "fuzzy": 0.3333,
@@ -953,32 +953,11 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 8,
      "system": "SNOMEDCT_US",
-     "code": "301754002",
-     "description": "Right lower quadrant pain",
-     "sty": "Finding",
-     "tty": "PT",
-     "score": 0.7511,
-     "signals": {
-      "dense": 0.6794,
-      "fuzzy": 0.4544,
-      "lexical": 0.2753,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Right lower quadrant pain",
-     "via": [
-      "dense"
-     ]
-    },
-    {
-     "rank": 9,
-     "system": "SNOMEDCT_US",
      "code": "102614006",
      "description": "Generalized abdominal pain",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.7459,
+     "score": 0.8114,
      "signals": {
       "dense": 0.7249,
       "fuzzy": 0.3452,
@@ -993,13 +972,13 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 10,
+     "rank": 9,
      "system": "SNOMEDCT_US",
      "code": "102613000",
      "description": "Localized abdominal pain",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.7393,
+     "score": 0.8076,
      "signals": {
       "dense": 0.7213,
       "fuzzy": 0.3171,
@@ -1012,6 +991,27 @@ window.HARMONIZE_RECORDED = {
      "via": [
       "dense"
      ]
+    },
+    {
+     "rank": 10,
+     "system": "SNOMEDCT_US",
+     "code": "301754002",
+     "description": "Right lower quadrant pain",
+     "sty": "Finding",
+     "tty": "PT",
+     "score": 0.8056,
+     "signals": {
+      "dense": 0.6794,
+      "fuzzy": 0.4544,
+      "lexical": 0.2753,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0
+     },
+     "matched": "Right lower quadrant pain",
+     "via": [
+      "dense"
+     ]
     }
    ]
   },
@@ -1021,7 +1021,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Plain X-ray of chest",
    "sty": "Diagnostic Procedure",
    "tty": "PT",
-   "confidence": 0.8638,
+   "confidence": 0.8439,
    "flags": [],
    "candidates": [
     {
@@ -1031,13 +1031,13 @@ window.HARMONIZE_RECORDED = {
      "description": "Plain X-ray of chest",
      "sty": "Diagnostic Procedure",
      "tty": "PT",
-     "score": 1.0945,
+     "score": 1.1059,
      "signals": {
       "dense": 0.9494,
       "fuzzy": 0.8929,
       "lexical": 0.8175,
       "sty": 1.0,
-      "agreement": 1.0419,
+      "agreement": 1.0725,
       "drug": 0.0
      },
      "matched": "Plain chest X-ray",
@@ -1053,7 +1053,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Screening chest X-ray",
      "sty": "Diagnostic Procedure",
      "tty": "PT",
-     "score": 0.9895,
+     "score": 1.0352,
      "signals": {
       "dense": 0.8961,
       "fuzzy": 0.8438,
@@ -1075,7 +1075,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Chest imaging",
      "sty": "Diagnostic Procedure",
      "tty": "PT",
-     "score": 0.8605,
+     "score": 0.8929,
      "signals": {
       "dense": 0.7582,
       "fuzzy": 0.6763,
@@ -1093,33 +1093,11 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 4,
      "system": "SNOMEDCT_US",
-     "code": "168734001",
-     "description": "Standard chest X-ray abnormal",
-     "sty": "Finding",
-     "tty": "PT",
-     "score": 0.7969,
-     "signals": {
-      "dense": 0.8092,
-      "fuzzy": 0.775,
-      "lexical": 0.7642,
-      "sty": 0.2,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Standard chest X-ray abnormal",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 5,
-     "system": "SNOMEDCT_US",
      "code": "177765008",
      "description": "Opening of chest",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.7488,
+     "score": 0.7895,
      "signals": {
       "dense": 0.6043,
       "fuzzy": 0.5929,
@@ -1135,13 +1113,35 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
+     "rank": 5,
+     "system": "SNOMEDCT_US",
+     "code": "277666002",
+     "description": "X-ray guided biopsy",
+     "sty": "Diagnostic Procedure",
+     "tty": "PT",
+     "score": 0.7797,
+     "signals": {
+      "dense": 0.5683,
+      "fuzzy": 0.4792,
+      "lexical": 0.5757,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0
+     },
+     "matched": "X-ray guided biopsy",
+     "via": [
+      "dense",
+      "lexical"
+     ]
+    },
+    {
      "rank": 6,
      "system": "SNOMEDCT_US",
      "code": "34431008",
      "description": "Physiotherapy of chest",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.7309,
+     "score": 0.7742,
      "signals": {
       "dense": 0.5926,
       "fuzzy": 0.5664,
@@ -1159,33 +1159,11 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 7,
      "system": "SNOMEDCT_US",
-     "code": "277666002",
-     "description": "X-ray guided biopsy",
-     "sty": "Diagnostic Procedure",
-     "tty": "PT",
-     "score": 0.7276,
-     "signals": {
-      "dense": 0.5683,
-      "fuzzy": 0.4792,
-      "lexical": 0.5757,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "X-ray guided biopsy",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 8,
-     "system": "SNOMEDCT_US",
      "code": "385488000",
      "description": "Surgical procedure on chest wall",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.709,
+     "score": 0.7543,
      "signals": {
       "dense": 0.5836,
       "fuzzy": 0.5474,
@@ -1200,22 +1178,44 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 9,
+     "rank": 8,
      "system": "SNOMEDCT_US",
-     "code": "65577000",
-     "description": "X-ray shield, device",
-     "sty": "Medical Device",
+     "code": "168734001",
+     "description": "Standard chest X-ray abnormal",
+     "sty": "Finding",
      "tty": "PT",
-     "score": 0.6569,
+     "score": 0.7394,
      "signals": {
-      "dense": 0.6528,
-      "fuzzy": 0.5652,
-      "lexical": 0.6438,
+      "dense": 0.8092,
+      "fuzzy": 0.775,
+      "lexical": 0.7642,
       "sty": 0.2,
-      "agreement": 0.5581,
+      "agreement": 0.0,
       "drug": 0.0
      },
-     "matched": "X-ray shield",
+     "matched": "Standard chest X-ray abnormal",
+     "via": [
+      "dense",
+      "lexical"
+     ]
+    },
+    {
+     "rank": 9,
+     "system": "SNOMEDCT_US",
+     "code": "385852004",
+     "description": "Chest physiotherapy education",
+     "sty": "Therapeutic or Preventive Procedure",
+     "tty": "PT",
+     "score": 0.6795,
+     "signals": {
+      "dense": 0.4861,
+      "fuzzy": 0.6096,
+      "lexical": 0.3534,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0
+     },
+     "matched": "Chest physiotherapy education",
      "via": [
       "dense",
       "lexical"
@@ -1224,23 +1224,22 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 10,
      "system": "SNOMEDCT_US",
-     "code": "242807008",
-     "description": "Exposure to medical diagnostic X-ray",
-     "sty": "Injury or Poisoning",
+     "code": "241547009",
+     "description": "Computed tomography of heart",
+     "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.6486,
+     "score": 0.666,
      "signals": {
-      "dense": 0.6323,
-      "fuzzy": 0.504,
-      "lexical": 0.5466,
-      "sty": 0.4,
+      "dense": 0.5355,
+      "fuzzy": 0.359,
+      "lexical": 0.0,
+      "sty": 1.0,
       "agreement": 0.0,
       "drug": 0.0
      },
-     "matched": "Exposure to medical diagnostic X-ray",
+     "matched": "Computed tomography of heart",
      "via": [
-      "dense",
-      "lexical"
+      "dense"
      ]
     }
    ]
@@ -1251,7 +1250,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Appendectomy",
    "sty": "Therapeutic or Preventive Procedure",
    "tty": "PT",
-   "confidence": 0.842,
+   "confidence": 0.8481,
    "flags": [],
    "candidates": [
     {
@@ -1261,13 +1260,13 @@ window.HARMONIZE_RECORDED = {
      "description": "Appendectomy",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.8733,
+     "score": 0.9276,
      "signals": {
       "dense": 0.8015,
       "fuzzy": 0.4675,
       "lexical": 0.4541,
       "sty": 1.0,
-      "agreement": 0.7055,
+      "agreement": 0.7555,
       "drug": 0.0
      },
      "matched": "Excision of appendix",
@@ -1283,7 +1282,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Emergency appendectomy",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.6704,
+     "score": 0.7226,
      "signals": {
       "dense": 0.6133,
       "fuzzy": 0.4783,
@@ -1304,7 +1303,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Operation on abdominal region",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.6452,
+     "score": 0.7093,
      "signals": {
       "dense": 0.6022,
       "fuzzy": 0.3585,
@@ -1325,7 +1324,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Surgical procedure",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.6354,
+     "score": 0.6949,
      "signals": {
       "dense": 0.5764,
       "fuzzy": 0.4048,
@@ -1342,53 +1341,11 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 5,
      "system": "SNOMEDCT_US",
-     "code": "30549001",
-     "description": "Removal of suture",
-     "sty": "Therapeutic or Preventive Procedure",
-     "tty": "PT",
-     "score": 0.6319,
-     "signals": {
-      "dense": 0.4224,
-      "fuzzy": 0.6098,
-      "lexical": 0.3567,
-      "sty": 1.0,
-      "agreement": 0.6169,
-      "drug": 0.0
-     },
-     "matched": "Removal of suture",
-     "via": [
-      "lexical"
-     ]
-    },
-    {
-     "rank": 6,
-     "system": "SNOMEDCT_US",
-     "code": "10849003",
-     "description": "Removal of foreign body",
-     "sty": "Therapeutic or Preventive Procedure",
-     "tty": "PT",
-     "score": 0.6272,
-     "signals": {
-      "dense": 0.4706,
-      "fuzzy": 0.4894,
-      "lexical": 0.3191,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Removal of foreign body",
-     "via": [
-      "dense"
-     ]
-    },
-    {
-     "rank": 7,
-     "system": "SNOMEDCT_US",
      "code": "6025007",
      "description": "Laparoscopic appendectomy",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.6265,
+     "score": 0.6877,
      "signals": {
       "dense": 0.5667,
       "fuzzy": 0.3878,
@@ -1403,34 +1360,55 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 8,
+     "rank": 6,
      "system": "SNOMEDCT_US",
-     "code": "41453009",
-     "description": "Strabismus surgery",
+     "code": "107938000",
+     "description": "Small intestine excision",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.6156,
+     "score": 0.682,
      "signals": {
-      "dense": 0.4291,
-      "fuzzy": 0.5419,
-      "lexical": 0.3696,
+      "dense": 0.5669,
+      "fuzzy": 0.2708,
+      "lexical": 0.0,
       "sty": 1.0,
       "agreement": 0.0,
       "drug": 0.0
      },
-     "matched": "Strabismus surgery",
+     "matched": "Small intestine excision",
      "via": [
-      "lexical"
+      "dense"
      ]
     },
     {
-     "rank": 9,
+     "rank": 7,
+     "system": "SNOMEDCT_US",
+     "code": "10849003",
+     "description": "Removal of foreign body",
+     "sty": "Therapeutic or Preventive Procedure",
+     "tty": "PT",
+     "score": 0.6782,
+     "signals": {
+      "dense": 0.4706,
+      "fuzzy": 0.4894,
+      "lexical": 0.3191,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0
+     },
+     "matched": "Removal of foreign body",
+     "via": [
+      "dense"
+     ]
+    },
+    {
+     "rank": 8,
      "system": "SNOMEDCT_US",
      "code": "177250006",
      "description": "Abdominoplasty",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.6113,
+     "score": 0.6745,
      "signals": {
       "dense": 0.5478,
       "fuzzy": 0.3684,
@@ -1445,22 +1423,43 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 10,
+     "rank": 9,
      "system": "SNOMEDCT_US",
-     "code": "103715008",
-     "description": "Removal of catheter",
+     "code": "30549001",
+     "description": "Removal of suture",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.6107,
+     "score": 0.6717,
      "signals": {
-      "dense": 0.4278,
-      "fuzzy": 0.5116,
-      "lexical": 0.3724,
+      "dense": 0.4224,
+      "fuzzy": 0.6098,
+      "lexical": 0.3567,
+      "sty": 1.0,
+      "agreement": 0.6574,
+      "drug": 0.0
+     },
+     "matched": "Removal of suture",
+     "via": [
+      "lexical"
+     ]
+    },
+    {
+     "rank": 10,
+     "system": "SNOMEDCT_US",
+     "code": "41453009",
+     "description": "Strabismus surgery",
+     "sty": "Therapeutic or Preventive Procedure",
+     "tty": "PT",
+     "score": 0.6614,
+     "signals": {
+      "dense": 0.4291,
+      "fuzzy": 0.5419,
+      "lexical": 0.3696,
       "sty": 1.0,
       "agreement": 0.0,
       "drug": 0.0
      },
-     "matched": "Removal of catheter",
+     "matched": "Strabismus surgery",
      "via": [
       "lexical"
      ]
@@ -1473,7 +1472,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Bilirubin, total measurement",
    "sty": "Laboratory Procedure",
    "tty": "PT",
-   "confidence": 0.8441,
+   "confidence": 0.9271,
    "flags": [],
    "candidates": [
     {
@@ -1483,7 +1482,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Bilirubin, total measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 1.0776,
+     "score": 1.0839,
      "signals": {
       "dense": 0.9424,
       "fuzzy": 0.9375,
@@ -1505,7 +1504,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Bilirubin",
      "sty": "Pharmacologic Substance",
      "tty": "PT",
-     "score": 0.97,
+     "score": 0.88,
      "signals": {
       "dense": 1.0,
       "fuzzy": 1.0,
@@ -1524,33 +1523,11 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 3,
      "system": "SNOMEDCT_US",
-     "code": "422329009",
-     "description": "Hall's bilirubin stain",
-     "sty": "Therapeutic or Preventive Procedure",
-     "tty": "PT",
-     "score": 0.6977,
-     "signals": {
-      "dense": 0.6648,
-      "fuzzy": 0.7903,
-      "lexical": 0.5803,
-      "sty": 0.3,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Hall's bilirubin stain",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 4,
-     "system": "SNOMEDCT_US",
      "code": "43396009",
      "description": "Hemoglobin A1c measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6893,
+     "score": 0.7209,
      "signals": {
       "dense": 0.5255,
       "fuzzy": 0.6842,
@@ -1565,13 +1542,13 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 5,
+     "rank": 4,
      "system": "SNOMEDCT_US",
      "code": "122869004",
      "description": "Measurement procedure",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6733,
+     "score": 0.7127,
      "signals": {
       "dense": 0.4837,
       "fuzzy": 0.6057,
@@ -1587,13 +1564,13 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 6,
+     "rank": 5,
      "system": "SNOMEDCT_US",
      "code": "38151008",
      "description": "Magnesium measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.661,
+     "score": 0.6933,
      "signals": {
       "dense": 0.4593,
       "fuzzy": 0.6771,
@@ -1609,13 +1586,13 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 7,
+     "rank": 6,
      "system": "SNOMEDCT_US",
      "code": "104733005",
      "description": "Homocysteine measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6587,
+     "score": 0.6933,
      "signals": {
       "dense": 0.4663,
       "fuzzy": 0.6549,
@@ -1631,13 +1608,13 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 8,
+     "rank": 7,
      "system": "SNOMEDCT_US",
      "code": "59573005",
      "description": "Potassium measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6486,
+     "score": 0.6809,
      "signals": {
       "dense": 0.437,
       "fuzzy": 0.6771,
@@ -1652,13 +1629,13 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 9,
+     "rank": 8,
      "system": "SNOMEDCT_US",
      "code": "250736004",
      "description": "Creatine kinase MB isoenzyme/total creatine kinase ratio measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6236,
+     "score": 0.669,
      "signals": {
       "dense": 0.4881,
       "fuzzy": 0.546,
@@ -1673,24 +1650,45 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 10,
+     "rank": 9,
      "system": "SNOMEDCT_US",
-     "code": "26758005",
-     "description": "Albumin measurement",
+     "code": "250745003",
+     "description": "Albumin/creatinine ratio measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6225,
+     "score": 0.6556,
      "signals": {
-      "dense": 0.3698,
-      "fuzzy": 0.8,
-      "lexical": 0.4139,
+      "dense": 0.4374,
+      "fuzzy": 0.642,
+      "lexical": 0.2617,
       "sty": 1.0,
       "agreement": 0.0,
       "drug": 0.0
      },
-     "matched": "Albumin measurement",
+     "matched": "Albumin/creatinine ratio measurement",
      "via": [
-      "lexical"
+      "dense"
+     ]
+    },
+    {
+     "rank": 10,
+     "system": "SNOMEDCT_US",
+     "code": "31724009",
+     "description": "Measurement of venous pressure",
+     "sty": "Laboratory Procedure",
+     "tty": "PT",
+     "score": 0.6537,
+     "signals": {
+      "dense": 0.4184,
+      "fuzzy": 0.5594,
+      "lexical": 0.3583,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0
+     },
+     "matched": "Measurement of venous pressure",
+     "via": [
+      "dense"
      ]
     }
    ]
@@ -1701,7 +1699,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Glucose measurement, fasting",
    "sty": "Laboratory Procedure",
    "tty": "PT",
-   "confidence": 0.7096,
+   "confidence": 0.7242,
    "flags": [],
    "candidates": [
     {
@@ -1711,7 +1709,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Glucose measurement, fasting",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.9851,
+     "score": 1.0188,
      "signals": {
       "dense": 0.8926,
       "fuzzy": 0.6626,
@@ -1733,7 +1731,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Fasting blood glucose measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.9786,
+     "score": 0.9998,
      "signals": {
       "dense": 0.8735,
       "fuzzy": 0.7871,
@@ -1755,7 +1753,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Glucose measurement, blood",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.7746,
+     "score": 0.8234,
      "signals": {
       "dense": 0.6807,
       "fuzzy": 0.5111,
@@ -1777,7 +1775,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Urine glucose test = +",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.7411,
+     "score": 0.7011,
      "signals": {
       "dense": 0.7079,
       "fuzzy": 0.75,
@@ -1799,7 +1797,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Urine glucose test = ++",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.7232,
+     "score": 0.6841,
      "signals": {
       "dense": 0.6825,
       "fuzzy": 0.7409,
@@ -1821,7 +1819,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Urine glucose test = +++",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.7178,
+     "score": 0.6796,
      "signals": {
       "dense": 0.6762,
       "fuzzy": 0.7321,
@@ -1843,7 +1841,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Urine glucose test = ++++",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.7159,
+     "score": 0.6785,
      "signals": {
       "dense": 0.6751,
       "fuzzy": 0.7238,
@@ -1865,7 +1863,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Impaired glucose tolerance test",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.7097,
+     "score": 0.6778,
      "signals": {
       "dense": 0.7001,
       "fuzzy": 0.6691,
@@ -1887,7 +1885,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Abnormal glucose tolerance test",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.6995,
+     "score": 0.6676,
      "signals": {
       "dense": 0.6829,
       "fuzzy": 0.6691,
@@ -1905,20 +1903,20 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 10,
      "system": "SNOMEDCT_US",
-     "code": "167262009",
-     "description": "Urine glucose test = trace",
-     "sty": "Finding",
+     "code": "15220000",
+     "description": "Laboratory test",
+     "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6829,
+     "score": 0.6646,
      "signals": {
-      "dense": 0.6542,
-      "fuzzy": 0.7159,
-      "lexical": 0.535,
-      "sty": 0.35,
+      "dense": 0.4452,
+      "fuzzy": 0.4848,
+      "lexical": 0.3398,
+      "sty": 1.0,
       "agreement": 0.0,
       "drug": 0.0
      },
-     "matched": "Urine glucose test = trace",
+     "matched": "Laboratory test",
      "via": [
       "dense",
       "lexical"
@@ -1932,7 +1930,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Sore throat",
    "sty": "Finding",
    "tty": "PT",
-   "confidence": 0.8996,
+   "confidence": 0.9066,
    "flags": [],
    "candidates": [
     {
@@ -1942,13 +1940,13 @@ window.HARMONIZE_RECORDED = {
      "description": "Sore throat",
      "sty": "Finding",
      "tty": "PT",
-     "score": 1.1705,
+     "score": 1.1708,
      "signals": {
       "dense": 1.0,
       "fuzzy": 1.0,
       "lexical": 1.0,
       "sty": 1.0,
-      "agreement": 1.0258,
+      "agreement": 1.0392,
       "drug": 0.0
      },
      "matched": "Sore throat",
@@ -1965,7 +1963,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Pain in throat",
      "sty": "Finding",
      "tty": "PT",
-     "score": 1.0694,
+     "score": 1.0754,
      "signals": {
       "dense": 0.8899,
       "fuzzy": 0.94,
@@ -1987,7 +1985,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Streptococcal sore throat",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.8869,
+     "score": 0.9063,
      "signals": {
       "dense": 0.689,
       "fuzzy": 0.8056,
@@ -2009,7 +2007,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Throat symptom",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.8576,
+     "score": 0.8976,
      "signals": {
       "dense": 0.7408,
       "fuzzy": 0.6,
@@ -2027,33 +2025,11 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 5,
      "system": "SNOMEDCT_US",
-     "code": "162011005",
-     "description": "Sore mouth",
-     "sty": "Finding",
-     "tty": "PT",
-     "score": 0.8529,
-     "signals": {
-      "dense": 0.7275,
-      "fuzzy": 0.6667,
-      "lexical": 0.5336,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Sore mouth",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 6,
-     "system": "SNOMEDCT_US",
      "code": "162400007",
      "description": "Throat irritation",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.8516,
+     "score": 0.8945,
      "signals": {
       "dense": 0.7441,
       "fuzzy": 0.5714,
@@ -2069,35 +2045,35 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 7,
+     "rank": 6,
      "system": "SNOMEDCT_US",
-     "code": "126662008",
-     "description": "Red throat",
-     "sty": "Disease or Syndrome",
+     "code": "162011005",
+     "description": "Sore mouth",
+     "sty": "Finding",
      "tty": "PT",
-     "score": 0.8489,
+     "score": 0.8862,
      "signals": {
-      "dense": 0.6646,
-      "fuzzy": 0.8571,
-      "lexical": 0.589,
+      "dense": 0.7275,
+      "fuzzy": 0.6667,
+      "lexical": 0.5336,
       "sty": 1.0,
       "agreement": 0.0,
       "drug": 0.0
      },
-     "matched": "Red throat",
+     "matched": "Sore mouth",
      "via": [
       "dense",
       "lexical"
      ]
     },
     {
-     "rank": 8,
+     "rank": 7,
      "system": "SNOMEDCT_US",
      "code": "71393004",
      "description": "Soreness",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.8121,
+     "score": 0.87,
      "signals": {
       "dense": 0.6863,
       "fuzzy": 0.4211,
@@ -2113,13 +2089,56 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
+     "rank": 8,
+     "system": "SNOMEDCT_US",
+     "code": "126662008",
+     "description": "Red throat",
+     "sty": "Disease or Syndrome",
+     "tty": "PT",
+     "score": 0.8632,
+     "signals": {
+      "dense": 0.6646,
+      "fuzzy": 0.8571,
+      "lexical": 0.589,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0
+     },
+     "matched": "Red throat",
+     "via": [
+      "dense",
+      "lexical"
+     ]
+    },
+    {
      "rank": 9,
+     "system": "SNOMEDCT_US",
+     "code": "30233002",
+     "description": "Swallowing painful",
+     "sty": "Finding",
+     "tty": "PT",
+     "score": 0.8533,
+     "signals": {
+      "dense": 0.714,
+      "fuzzy": 0.3793,
+      "lexical": 0.3834,
+      "sty": 1.0,
+      "agreement": 0.6366,
+      "drug": 0.0
+     },
+     "matched": "Swallowing painful",
+     "via": [
+      "dense"
+     ]
+    },
+    {
+     "rank": 10,
      "system": "SNOMEDCT_US",
      "code": "267103008",
      "description": "Feeling of lump in throat",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.8067,
+     "score": 0.8436,
      "signals": {
       "dense": 0.689,
       "fuzzy": 0.6307,
@@ -2133,28 +2152,6 @@ window.HARMONIZE_RECORDED = {
       "dense",
       "lexical"
      ]
-    },
-    {
-     "rank": 10,
-     "system": "SNOMEDCT_US",
-     "code": "22253000",
-     "description": "Pain",
-     "sty": "Finding",
-     "tty": "PT",
-     "score": 0.7931,
-     "signals": {
-      "dense": 0.6051,
-      "fuzzy": 0.7667,
-      "lexical": 0.5651,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Pain",
-     "via": [
-      "dense",
-      "lexical"
-     ]
     }
    ]
   },
@@ -2164,7 +2161,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Acetaminophen 500 MG Oral Tablet",
    "sty": "Clinical Drug",
    "tty": "SCD",
-   "confidence": 0.9265,
+   "confidence": 0.9231,
    "flags": [],
    "candidates": [
     {
@@ -2174,7 +2171,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Acetaminophen 500 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.6307,
+     "score": 1.6422,
      "signals": {
       "dense": 0.8965,
       "fuzzy": 0.8846,
@@ -2221,7 +2218,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Acetaminophen",
      "sty": "Pharmacologic Substance",
      "tty": "IN",
-     "score": 1.3128,
+     "score": 1.3134,
      "signals": {
       "dense": 0.8431,
       "fuzzy": 0.8939,
@@ -2243,7 +2240,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Acetaminophen 325 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.1986,
+     "score": 1.2195,
      "signals": {
       "dense": 0.8259,
       "fuzzy": 0.7906,
@@ -2261,32 +2258,11 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 5,
      "system": "RXNORM",
-     "code": "437158",
-     "description": "Acetaminophen 100 MG",
-     "sty": "Clinical Drug",
-     "tty": "SCDC",
-     "score": 1.143,
-     "signals": {
-      "dense": 0.9254,
-      "fuzzy": 0.95,
-      "lexical": 0.4864,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.21
-     },
-     "matched": "Acetaminophen 100 MG",
-     "via": [
-      "dense"
-     ]
-    },
-    {
-     "rank": 6,
-     "system": "RXNORM",
      "code": "209387",
      "description": "Acetaminophen 325 MG Oral Tablet [Tylenol]",
      "sty": "Clinical Drug",
      "tty": "SBD",
-     "score": 1.1357,
+     "score": 1.1613,
      "signals": {
       "dense": 0.7883,
       "fuzzy": 0.7444,
@@ -2302,13 +2278,34 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
+     "rank": 6,
+     "system": "RXNORM",
+     "code": "437158",
+     "description": "Acetaminophen 100 MG",
+     "sty": "Clinical Drug",
+     "tty": "SCDC",
+     "score": 1.148,
+     "signals": {
+      "dense": 0.9254,
+      "fuzzy": 0.95,
+      "lexical": 0.4864,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.21
+     },
+     "matched": "Acetaminophen 100 MG",
+     "via": [
+      "dense"
+     ]
+    },
+    {
      "rank": 7,
      "system": "RXNORM",
      "code": "1087607",
      "description": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 50 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.0899,
+     "score": 1.1172,
      "signals": {
       "dense": 0.8158,
       "fuzzy": 0.7273,
@@ -2331,7 +2328,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 25 MG Oral Capsule",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.0848,
+     "score": 1.1123,
      "signals": {
       "dense": 0.815,
       "fuzzy": 0.7247,
@@ -2353,7 +2350,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 25 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.0818,
+     "score": 1.1091,
      "signals": {
       "dense": 0.8022,
       "fuzzy": 0.7273,
@@ -2376,7 +2373,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 12.5 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.0676,
+     "score": 1.0954,
      "signals": {
       "dense": 0.7939,
       "fuzzy": 0.7222,
@@ -2395,21 +2392,43 @@ window.HARMONIZE_RECORDED = {
   },
   "diagnosis|htn": {
    "system": "SNOMEDCT_US",
-   "code": "429198000",
-   "description": "Exertional hypertension",
+   "code": "38341003",
+   "description": "Hypertensive disorder, systemic arterial",
    "sty": "Disease or Syndrome",
    "tty": "PT",
-   "confidence": 0.5931,
+   "confidence": 0.574,
    "flags": [],
    "candidates": [
     {
      "rank": 1,
      "system": "SNOMEDCT_US",
+     "code": "38341003",
+     "description": "Hypertensive disorder, systemic arterial",
+     "sty": "Disease or Syndrome",
+     "tty": "PT",
+     "score": 0.9908,
+     "signals": {
+      "dense": 0.8194,
+      "fuzzy": 0.6364,
+      "lexical": 0.7294,
+      "sty": 1.0,
+      "agreement": 0.8496,
+      "drug": 0.0
+     },
+     "matched": "Hypertensive disorder",
+     "via": [
+      "dense",
+      "lexical"
+     ]
+    },
+    {
+     "rank": 2,
+     "system": "SNOMEDCT_US",
      "code": "429198000",
      "description": "Exertional hypertension",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.9744,
+     "score": 0.9901,
      "signals": {
       "dense": 0.8645,
       "fuzzy": 0.8429,
@@ -2425,44 +2444,22 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 2,
+     "rank": 3,
      "system": "SNOMEDCT_US",
      "code": "161501007",
      "description": "History of hypertension",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.9587,
+     "score": 0.9667,
      "signals": {
       "dense": 0.8125,
       "fuzzy": 0.9286,
       "lexical": 0.4886,
       "sty": 1.0,
-      "agreement": 0.901,
+      "agreement": 0.9467,
       "drug": 0.0
      },
      "matched": "H/O: hypertension",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 3,
-     "system": "SNOMEDCT_US",
-     "code": "38341003",
-     "description": "Hypertensive disorder, systemic arterial",
-     "sty": "Disease or Syndrome",
-     "tty": "PT",
-     "score": 0.9533,
-     "signals": {
-      "dense": 0.8194,
-      "fuzzy": 0.6364,
-      "lexical": 0.7294,
-      "sty": 1.0,
-      "agreement": 0.7908,
-      "drug": 0.0
-     },
-     "matched": "Hypertensive disorder",
      "via": [
       "dense",
       "lexical"
@@ -2475,7 +2472,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Essential hypertension",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.9437,
+     "score": 0.9584,
      "signals": {
       "dense": 0.8071,
       "fuzzy": 0.8529,
@@ -2492,11 +2489,33 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 5,
      "system": "SNOMEDCT_US",
+     "code": "10725009",
+     "description": "Benign hypertension",
+     "sty": "Disease or Syndrome",
+     "tty": "PT",
+     "score": 0.9425,
+     "signals": {
+      "dense": 0.8009,
+      "fuzzy": 0.8871,
+      "lexical": 0.6503,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0
+     },
+     "matched": "Benign hypertension",
+     "via": [
+      "dense",
+      "lexical"
+     ]
+    },
+    {
+     "rank": 6,
+     "system": "SNOMEDCT_US",
      "code": "697929007",
      "description": "Intermittent hypertension",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.9235,
+     "score": 0.9411,
      "signals": {
       "dense": 0.7899,
       "fuzzy": 0.8243,
@@ -2511,34 +2530,13 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 6,
-     "system": "SNOMEDCT_US",
-     "code": "56218007",
-     "description": "Systolic hypertension",
-     "sty": "Disease or Syndrome",
-     "tty": "PT",
-     "score": 0.9191,
-     "signals": {
-      "dense": 0.7651,
-      "fuzzy": 0.8636,
-      "lexical": 0.6149,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Systolic hypertension",
-     "via": [
-      "dense"
-     ]
-    },
-    {
      "rank": 7,
      "system": "SNOMEDCT_US",
      "code": "52698002",
      "description": "Transient hypertension",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.919,
+     "score": 0.9337,
      "signals": {
       "dense": 0.7726,
       "fuzzy": 0.8529,
@@ -2555,11 +2553,32 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 8,
      "system": "SNOMEDCT_US",
+     "code": "56218007",
+     "description": "Systolic hypertension",
+     "sty": "Disease or Syndrome",
+     "tty": "PT",
+     "score": 0.9327,
+     "signals": {
+      "dense": 0.7651,
+      "fuzzy": 0.8636,
+      "lexical": 0.6149,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0
+     },
+     "matched": "Systolic hypertension",
+     "via": [
+      "dense"
+     ]
+    },
+    {
+     "rank": 9,
+     "system": "SNOMEDCT_US",
      "code": "28119000",
      "description": "Renal hypertension",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.9149,
+     "score": 0.9249,
      "signals": {
       "dense": 0.7397,
       "fuzzy": 0.9,
@@ -2575,13 +2594,13 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 9,
+     "rank": 10,
      "system": "SNOMEDCT_US",
      "code": "123799005",
      "description": "Renovascular hypertension",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.9018,
+     "score": 0.9194,
      "signals": {
       "dense": 0.7639,
       "fuzzy": 0.8243,
@@ -2595,27 +2614,6 @@ window.HARMONIZE_RECORDED = {
       "dense",
       "lexical"
      ]
-    },
-    {
-     "rank": 10,
-     "system": "SNOMEDCT_US",
-     "code": "48146000",
-     "description": "Diastolic hypertension",
-     "sty": "Disease or Syndrome",
-     "tty": "PT",
-     "score": 0.9018,
-     "signals": {
-      "dense": 0.7418,
-      "fuzzy": 0.8529,
-      "lexical": 0.6116,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Diastolic hypertension",
-     "via": [
-      "dense"
-     ]
     }
    ]
   },
@@ -2625,7 +2623,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Red blood cell count",
    "sty": "Laboratory Procedure",
    "tty": "PT",
-   "confidence": 0.2745,
+   "confidence": 0.2976,
    "flags": [
     "needs_review"
    ],
@@ -2637,7 +2635,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Red blood cell count",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.8182,
+     "score": 0.8482,
      "signals": {
       "dense": 0.6507,
       "fuzzy": 0.7,
@@ -2659,7 +2657,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Glucose measurement, blood",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.7593,
+     "score": 0.7925,
      "signals": {
       "dense": 0.5878,
       "fuzzy": 0.6679,
@@ -2681,7 +2679,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Platelet count",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.7192,
+     "score": 0.7574,
      "signals": {
       "dense": 0.5541,
       "fuzzy": 0.6176,
@@ -2699,20 +2697,20 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 4,
      "system": "SNOMEDCT_US",
-     "code": "268384009",
-     "description": "Total blood volume",
-     "sty": "Clinical Attribute",
+     "code": "359986008",
+     "description": "Bilirubin, total measurement",
+     "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6927,
+     "score": 0.7236,
      "signals": {
-      "dense": 0.6832,
-      "fuzzy": 0.5789,
-      "lexical": 0.2786,
-      "sty": 0.6,
+      "dense": 0.5478,
+      "fuzzy": 0.5932,
+      "lexical": 0.2525,
+      "sty": 1.0,
       "agreement": 0.0,
       "drug": 0.0
      },
-     "matched": "Total blood volume",
+     "matched": "Bilirubin, total measurement",
      "via": [
       "dense"
      ]
@@ -2724,7 +2722,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Blood urea nitrogen measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6845,
+     "score": 0.7157,
      "signals": {
       "dense": 0.4936,
       "fuzzy": 0.6875,
@@ -2742,32 +2740,11 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 6,
      "system": "SNOMEDCT_US",
-     "code": "359986008",
-     "description": "Bilirubin, total measurement",
-     "sty": "Laboratory Procedure",
-     "tty": "PT",
-     "score": 0.6829,
-     "signals": {
-      "dense": 0.5478,
-      "fuzzy": 0.5932,
-      "lexical": 0.2525,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Bilirubin, total measurement",
-     "via": [
-      "dense"
-     ]
-    },
-    {
-     "rank": 7,
-     "system": "SNOMEDCT_US",
      "code": "271062006",
      "description": "Fasting blood glucose measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6826,
+     "score": 0.714,
      "signals": {
       "dense": 0.4815,
       "fuzzy": 0.6854,
@@ -2783,13 +2760,13 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 8,
+     "rank": 7,
      "system": "SNOMEDCT_US",
      "code": "43396009",
      "description": "Hemoglobin A1c measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6705,
+     "score": 0.7115,
      "signals": {
       "dense": 0.5331,
       "fuzzy": 0.5904,
@@ -2804,13 +2781,34 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
+     "rank": 8,
+     "system": "SNOMEDCT_US",
+     "code": "268384009",
+     "description": "Total blood volume",
+     "sty": "Clinical Attribute",
+     "tty": "PT",
+     "score": 0.6948,
+     "signals": {
+      "dense": 0.6832,
+      "fuzzy": 0.5789,
+      "lexical": 0.2786,
+      "sty": 0.6,
+      "agreement": 0.0,
+      "drug": 0.0
+     },
+     "matched": "Total blood volume",
+     "via": [
+      "dense"
+     ]
+    },
+    {
      "rank": 9,
      "system": "SNOMEDCT_US",
      "code": "122869004",
      "description": "Measurement procedure",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6485,
+     "score": 0.6933,
      "signals": {
       "dense": 0.4885,
       "fuzzy": 0.5513,
@@ -2831,7 +2829,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Hepatitis A virus antibody, total measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6383,
+     "score": 0.683,
      "signals": {
       "dense": 0.4973,
       "fuzzy": 0.5526,
@@ -2853,7 +2851,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Myocardial infarction",
    "sty": "Disease or Syndrome",
    "tty": "PT",
-   "confidence": 0.9229,
+   "confidence": 0.92,
    "flags": [],
    "candidates": [
     {
@@ -2882,33 +2880,11 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 2,
      "system": "SNOMEDCT_US",
-     "code": "1755008",
-     "description": "Old myocardial infarction",
-     "sty": "Disease or Syndrome",
-     "tty": "PT",
-     "score": 1.0,
-     "signals": {
-      "dense": 0.8099,
-      "fuzzy": 0.9565,
-      "lexical": 0.7855,
-      "sty": 1.0,
-      "agreement": 0.6128,
-      "drug": 0.0
-     },
-     "matched": "Old myocardial infarction",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 3,
-     "system": "SNOMEDCT_US",
      "code": "57054005",
      "description": "Acute myocardial infarction",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.9897,
+     "score": 1.0259,
      "signals": {
       "dense": 0.8798,
       "fuzzy": 0.9375,
@@ -2924,13 +2900,35 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
+     "rank": 3,
+     "system": "SNOMEDCT_US",
+     "code": "1755008",
+     "description": "Old myocardial infarction",
+     "sty": "Disease or Syndrome",
+     "tty": "PT",
+     "score": 1.0056,
+     "signals": {
+      "dense": 0.8099,
+      "fuzzy": 0.9565,
+      "lexical": 0.7855,
+      "sty": 1.0,
+      "agreement": 0.6748,
+      "drug": 0.0
+     },
+     "matched": "Old myocardial infarction",
+     "via": [
+      "dense",
+      "lexical"
+     ]
+    },
+    {
      "rank": 4,
      "system": "SNOMEDCT_US",
      "code": "428752002",
      "description": "Recent myocardial infarction",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.9883,
+     "score": 0.9954,
      "signals": {
       "dense": 0.8229,
       "fuzzy": 0.9286,
@@ -2952,7 +2950,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Subsequent myocardial infarction",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.9674,
+     "score": 0.9778,
      "signals": {
       "dense": 0.8044,
       "fuzzy": 0.8962,
@@ -2970,33 +2968,11 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 6,
      "system": "SNOMEDCT_US",
-     "code": "233839009",
-     "description": "Old anterior myocardial infarction",
-     "sty": "Disease or Syndrome",
-     "tty": "PT",
-     "score": 0.9028,
-     "signals": {
-      "dense": 0.722,
-      "fuzzy": 0.8818,
-      "lexical": 0.6748,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Old anterior myocardial infarction",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 7,
-     "system": "SNOMEDCT_US",
      "code": "399211009",
      "description": "History of myocardial infarction",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.9005,
+     "score": 0.9409,
      "signals": {
       "dense": 0.7513,
       "fuzzy": 0.8962,
@@ -3012,35 +2988,13 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 8,
-     "system": "SNOMEDCT_US",
-     "code": "428196007",
-     "description": "Mixed myocardial ischemia and infarction",
-     "sty": "Disease or Syndrome",
-     "tty": "PT",
-     "score": 0.8944,
-     "signals": {
-      "dense": 0.7237,
-      "fuzzy": 0.8443,
-      "lexical": 0.6494,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Mixed myocardial ischemia and infarction",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 9,
+     "rank": 7,
      "system": "SNOMEDCT_US",
      "code": "233838001",
      "description": "Acute posterior myocardial infarction",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.8813,
+     "score": 0.9251,
      "signals": {
       "dense": 0.7621,
       "fuzzy": 0.8621,
@@ -3056,25 +3010,68 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 10,
+     "rank": 8,
      "system": "SNOMEDCT_US",
-     "code": "233843008",
-     "description": "Silent myocardial infarction",
+     "code": "233839009",
+     "description": "Old anterior myocardial infarction",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.8734,
+     "score": 0.9146,
      "signals": {
-      "dense": 0.6506,
-      "fuzzy": 0.9286,
-      "lexical": 0.7414,
+      "dense": 0.722,
+      "fuzzy": 0.8818,
+      "lexical": 0.6748,
       "sty": 1.0,
       "agreement": 0.0,
       "drug": 0.0
      },
-     "matched": "Silent myocardial infarction",
+     "matched": "Old anterior myocardial infarction",
      "via": [
       "dense",
       "lexical"
+     ]
+    },
+    {
+     "rank": 9,
+     "system": "SNOMEDCT_US",
+     "code": "428196007",
+     "description": "Mixed myocardial ischemia and infarction",
+     "sty": "Disease or Syndrome",
+     "tty": "PT",
+     "score": 0.91,
+     "signals": {
+      "dense": 0.7237,
+      "fuzzy": 0.8443,
+      "lexical": 0.6494,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0
+     },
+     "matched": "Mixed myocardial ischemia and infarction",
+     "via": [
+      "dense",
+      "lexical"
+     ]
+    },
+    {
+     "rank": 10,
+     "system": "SNOMEDCT_US",
+     "code": "703212004",
+     "description": "Acute myocardial infarction during procedure",
+     "sty": "Disease or Syndrome",
+     "tty": "PT",
+     "score": 0.8969,
+     "signals": {
+      "dense": 0.7418,
+      "fuzzy": 0.8231,
+      "lexical": 0.6237,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0
+     },
+     "matched": "Acute myocardial infarction during procedure",
+     "via": [
+      "dense"
      ]
     }
    ]
@@ -3085,7 +3082,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Metformin Hydrochloride 500 MG Oral Tablet",
    "sty": "Clinical Drug",
    "tty": "SCD",
-   "confidence": 0.8962,
+   "confidence": 0.8741,
    "flags": [],
    "candidates": [
     {
@@ -3095,13 +3092,13 @@ window.HARMONIZE_RECORDED = {
      "description": "Metformin Hydrochloride 500 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.5633,
+     "score": 1.5875,
      "signals": {
       "dense": 0.8804,
       "fuzzy": 0.7648,
       "lexical": 0.3964,
       "sty": 1.0,
-      "agreement": 0.8449,
+      "agreement": 0.8775,
       "drug": 1.0
      },
      "matched": "Metformin Hydrochloride 500 MG Oral Tablet",
@@ -3117,7 +3114,7 @@ window.HARMONIZE_RECORDED = {
      "description": "metformin hydrochloride 500 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.5464,
+     "score": 1.57,
      "signals": {
       "dense": 0.8804,
       "fuzzy": 0.7648,
@@ -3139,7 +3136,7 @@ window.HARMONIZE_RECORDED = {
      "description": "metformin hydrochloride 500 MG Oral Tablet [Glucophage]",
      "sty": "Clinical Drug",
      "tty": "SBD",
-     "score": 1.4391,
+     "score": 1.4677,
      "signals": {
       "dense": 0.7659,
       "fuzzy": 0.7144,
@@ -3161,7 +3158,7 @@ window.HARMONIZE_RECORDED = {
      "description": "metformin Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCDF",
-     "score": 1.3846,
+     "score": 1.4019,
      "signals": {
       "dense": 0.8946,
       "fuzzy": 0.8278,
@@ -3184,7 +3181,7 @@ window.HARMONIZE_RECORDED = {
      "description": "metformin Pill",
      "sty": "Clinical Drug",
      "tty": "SCDF",
-     "score": 1.3044,
+     "score": 1.3347,
      "signals": {
       "dense": 0.8417,
       "fuzzy": 0.6969,
@@ -3206,7 +3203,7 @@ window.HARMONIZE_RECORDED = {
      "description": "metformin hydrochloride 500 MG",
      "sty": "Clinical Drug",
      "tty": "SCDC",
-     "score": 1.2853,
+     "score": 1.3225,
      "signals": {
       "dense": 0.8075,
       "fuzzy": 0.6276,
@@ -3224,32 +3221,11 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 7,
      "system": "RXNORM",
-     "code": "861017",
-     "description": "metformin hydrochloride 500 MG [Glumetza]",
-     "sty": "Clinical Drug",
-     "tty": "SBD",
-     "score": 1.2708,
-     "signals": {
-      "dense": 0.6924,
-      "fuzzy": 0.6329,
-      "lexical": 0.2454,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.815
-     },
-     "matched": "metformin hydrochloride 500 MG [Glumetza]",
-     "via": [
-      "drug"
-     ]
-    },
-    {
-     "rank": 8,
-     "system": "RXNORM",
      "code": "860976",
      "description": "metformin hydrochloride 500 MG [Glucophage]",
      "sty": "Clinical Drug",
      "tty": "SBD",
-     "score": 1.2689,
+     "score": 1.3082,
      "signals": {
       "dense": 0.6942,
       "fuzzy": 0.6071,
@@ -3264,13 +3240,34 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
+     "rank": 8,
+     "system": "RXNORM",
+     "code": "861017",
+     "description": "metformin hydrochloride 500 MG [Glumetza]",
+     "sty": "Clinical Drug",
+     "tty": "SBD",
+     "score": 1.3075,
+     "signals": {
+      "dense": 0.6924,
+      "fuzzy": 0.6329,
+      "lexical": 0.2454,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.815
+     },
+     "matched": "metformin hydrochloride 500 MG [Glumetza]",
+     "via": [
+      "drug"
+     ]
+    },
+    {
      "rank": 9,
      "system": "RXNORM",
      "code": "368254",
      "description": "metformin Oral Tablet [Glucophage]",
      "sty": "Clinical Drug",
      "tty": "SBDF",
-     "score": 1.2488,
+     "score": 1.2752,
      "signals": {
       "dense": 0.7575,
       "fuzzy": 0.7359,
@@ -3288,24 +3285,23 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 10,
      "system": "RXNORM",
-     "code": "6809",
-     "description": "Metformin",
-     "sty": "Pharmacologic Substance",
-     "tty": "IN",
-     "score": 1.2404,
+     "code": "372804",
+     "description": "metformin Extended Release Oral Tablet",
+     "sty": "Clinical Drug",
+     "tty": "SCDF",
+     "score": 1.2665,
      "signals": {
-      "dense": 0.8011,
-      "fuzzy": 0.8214,
-      "lexical": 0.4361,
-      "sty": 0.9,
+      "dense": 0.8318,
+      "fuzzy": 0.7044,
+      "lexical": 0.4037,
+      "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.585
+      "drug": 0.55
      },
-     "matched": "Metformin",
+     "matched": "metformin Extended Release Oral Tablet",
      "via": [
       "drug",
-      "dense",
-      "lexical"
+      "dense"
      ]
     }
    ]
@@ -3338,9 +3334,9 @@ window.HARMONIZE_RECORDED = {
   "scoring": {
    "weights": {
     "w_dense": 0.65,
-    "w_fuzzy": 0.15,
+    "w_fuzzy": 0.05,
     "w_lexical": 0.15,
-    "w_sty": 0.2,
+    "w_sty": 0.3,
     "w_agg": 0.02
    },
    "range": [

@@ -11,19 +11,21 @@ from ray_app.build import build_index
 from ray_app.config import Config, load_config
 from ray_app.embed import Embedder
 
-from .common import actor_args, dataset_from_frame, embed_gpus, init_ray
+from .common import actor_args, dataset_from_frame, embed_gpus, embed_pool_size, init_ray
 
 
-def ray_embed_stream(config: Config):
+def ray_embed_stream(config: Config, log=print):
     def stream(plan):
         ray = init_ray(config)
         from actors.embedder import CatalogEmbedder
 
         gpus = embed_gpus(config)
+        lo, hi = embed_pool_size(config, gpus)  # with GPUs: up to one actor per GPU of the cluster
+        log(f"[build] embedding pool: {lo}..{hi} actor(s), {gpus or 0:g} GPU each")
         ds = dataset_from_frame(ray, plan, 4 * config.ray.embed_batch_size).map_batches(
             CatalogEmbedder, fn_constructor_kwargs={"config": config.to_dict()},
             batch_size=config.ray.embed_batch_size, batch_format="numpy",
-            compute=ray.data.ActorPoolStrategy(size=config.ray.embed_actors),
+            compute=ray.data.ActorPoolStrategy(min_size=lo, max_size=hi),
             num_gpus=gpus, num_cpus=0 if gpus else 1, **actor_args(config))
         for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):
             systems = batch["system"]
@@ -36,7 +38,7 @@ def ray_embed_stream(config: Config):
 def run(catalogs: list[str], out: str, config: Config, log=print) -> dict:
     # The driver embeds only the STY vocabulary (tens of strings); catalog strings go through the pool.
     local = Embedder.from_config(config.model)
-    return build_index(catalogs, out, config, ray_embed_stream(config), local.dim, local.encode, log=log)
+    return build_index(catalogs, out, config, ray_embed_stream(config, log), local.dim, local.encode, log=log)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,3 +39,33 @@ def dataset_from_frame(ray, df, rows_per_block: int):
     step = max(1, rows_per_block)
     parts = [df.iloc[i:i + step] for i in range(0, len(df), step)] or [df]
     return ray.data.from_pandas(parts)
+
+
+def embed_pool_size(config: Config, gpus: float | None = None) -> tuple[int, int]:
+    """(min, max) embedding actors. On CPU: ``ray.embed_actors``. With GPU actors the pool may grow to
+    one actor per GPU the cluster has (``ActorPoolStrategy(min_size, max_size)``): the embedding stage
+    shards across every GPU worker without a config change."""
+    import ray
+
+    n = max(1, int(config.ray.embed_actors))
+    if gpus is None:
+        gpus = embed_gpus(config)
+    if not gpus:
+        return n, n
+    cluster_gpus = ray.cluster_resources().get("GPU", 0)
+    return n, max(n, int(cluster_gpus // gpus))
+
+
+def replica_options(config: Config) -> list[dict]:
+    """One ``.options(...)`` dict per IndexReplica: ``ray.replicas_per_node`` on every alive node
+    (hard affinity, so the replicas of a node share its page cache), else ``ray.index_replicas`` where
+    Ray places them."""
+    import ray
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    per_node = int(config.ray.replicas_per_node)
+    if per_node <= 0:
+        return [{} for _ in range(max(1, int(config.ray.index_replicas)))]
+    nodes = [n for n in ray.nodes() if n.get("Alive") and n.get("Resources", {}).get("CPU", 0) > 0]
+    return [{"scheduling_strategy": NodeAffinitySchedulingStrategy(n["NodeID"], soft=False)}
+            for n in nodes for _ in range(per_node)]

@@ -1,26 +1,33 @@
-"""Map an input file through Ray: dedupe -> embed (actor pool) -> IndexReplica actors -> join back.
+"""Map a file of any size through Ray: streaming blocks -> dedupe -> QueryEmbedder actors -> IndexReplica
+actors -> one parquet part per block + manifest (resumable) -> optional merge into a single file.
 
-    ray job submit --working-dir . -- python -m jobs.map_file --index idx/ --input in.xlsx --output out.xlsx
+    ray job submit --working-dir . -- python -m jobs.map_file --index idx/ --input in.parquet --output out/
+    ray job submit --working-dir . -- python -m jobs.map_file --index idx/ --input in.csv --output out.csv --resume
+
+--input/--output: local paths or pyarrow filesystem URIs (s3://bucket/in/, gs://..., file://...). An output
+with a .parquet/.csv/.tsv/.xlsx suffix is merged into that one file; otherwise it is a directory of
+parquet parts with _manifest.json (see ray_app.stream). Progress (rows, rows/s, ETA) goes to the job log.
 """
 from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 
 from ray_app.config import Config, load_config
-from ray_app.expand import make_speller
-from ray_app.index import IndexBundle
-from ray_app.spell import index_texts
 from ray_app.embed import model_fingerprint, resolve_model_path
-from ray_app.io import read_table, write_table
-from ray_app.mapping import map_dataframe
+from ray_app.expand import load_expander
+from ray_app.index import IndexBundle
 from ray_app.match import RESULT_COLUMNS
+from ray_app.stream import OutputLayout, map_stream
 
-from .common import actor_args, dataset_from_frame, embed_gpus, init_ray
+from .common import actor_args, dataset_from_frame, embed_gpus, embed_pool_size, init_ray
+
+
+def _log(message: str) -> None:
+    print(message, flush=True)  # `ray job logs` shows progress as it happens, not at exit
 
 
 def ray_match_fn(index_dir: str, config: Config):
@@ -37,7 +44,7 @@ def ray_match_fn(index_dir: str, config: Config):
         ds = ds.map_batches(
             QueryEmbedder, fn_constructor_kwargs={"config": config.to_dict(), "max_anchors": config.match.max_anchors},
             batch_size=config.ray.embed_batch_size, batch_format="numpy",
-            compute=ray.data.ActorPoolStrategy(size=config.ray.embed_actors),
+            compute=ray.data.ActorPoolStrategy(*embed_pool_size(config, gpus)),
             num_gpus=gpus, num_cpus=0 if gpus else 1, **actor_args(config))
         ds = ds.map_batches(
             IndexReplica, fn_constructor_kwargs={"index_dir": str(Path(index_dir).resolve()),
@@ -56,31 +63,48 @@ def check_index(index_dir: str, config: Config) -> dict:
 
 
 def run(index_dir: str, input_path: str, output_path: str, config: Config, top_k: int = 0,
-        text_col: str | None = None, type_col: str | None = None, sheet=None, log=print) -> dict:
+        text_col: str | None = None, type_col: str | None = None, sheet=None, log=_log, resume: bool = False,
+        keep_parts: bool = False) -> dict:
+    from actors.pool import RayBackend
+
+    OutputLayout(output_path)  # a bad output type fails before anything loads
     meta = check_index(index_dir, config)
-    df = read_table(input_path, sheet)
-    t0 = time.perf_counter()
-    out, stats = map_dataframe(df, ray_match_fn(index_dir, config), config, top_k, text_col, type_col,
-                               source=str(input_path), speller=make_speller(index_texts(index_dir), config.model.path))
-    stats["engine"] = "ray"
-    write_table(out, output_path, sidecar={"stats": stats, "index": str(index_dir),
-                                           "catalog": meta["catalog"], "model": meta["model"],
-                                           "config": config.to_dict()})
-    log(f"[map] {stats['rows']:,} rows ({stats['distinct_queries']:,} distinct) in "
-        f"{time.perf_counter() - t0:.1f}s -> {output_path}; flags: {stats['flags']}")
+    backend = RayBackend(index_dir, config, log=log)
+    try:
+        stats = map_stream(input_path, output_path, backend, config, top_k=top_k, text_col=text_col,
+                           type_col=type_col, sheet=sheet, resume=resume,
+                           expander=load_expander(index_dir, config.model.path), index_meta=meta,
+                           keep_parts=keep_parts, log=log, engine="ray",
+                           sidecar={"index": str(index_dir), "catalog": meta["catalog"], "model": meta["model"],
+                                    "config": config.to_dict()})
+    finally:
+        backend.close()
+    log(f"[map] {stats['rows']:,} rows ({stats['distinct_queries']:,} distinct, {stats['blocks']} block(s)) in "
+        f"{stats['seconds']:.1f}s -> {output_path}; flags: {stats['flags']}")
     return stats
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m jobs.map_file", description=__doc__)
+    ap = argparse.ArgumentParser(prog="python -m jobs.map_file", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--index", required=True)
-    ap.add_argument("--input", required=True)
-    ap.add_argument("--output", required=True)
+    ap.add_argument("--input", required=True, help="file, directory of shards, or URI (s3://, gs://, file://)")
+    ap.add_argument("--output", required=True, help="file (.parquet/.csv/.tsv/.xlsx: merged) or directory/URI (parts)")
     ap.add_argument("--top-k", type=int, default=0)
+    ap.add_argument("--text-column")
+    ap.add_argument("--type-column")
+    ap.add_argument("--sheet")
+    ap.add_argument("--resume", action="store_true", help="continue an interrupted run from its manifest")
+    ap.add_argument("--keep-parts", action="store_true", help="keep OUTPUT.parts/ after merging a single file")
     ap.add_argument("--config")
     ap.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE")
     args = ap.parse_args(argv)
-    run(args.index, args.input, args.output, load_config(args.config, args.set), args.top_k)
+    try:
+        run(args.index, args.input, args.output, load_config(args.config, args.set), args.top_k,
+            args.text_column, args.type_column, args.sheet, resume=args.resume, keep_parts=args.keep_parts)
+    except (ValueError, FileNotFoundError, RuntimeError) as exc:
+        print(f"map_file: error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -45,24 +45,16 @@ def cmd_build(args) -> int:
 def cmd_map(args) -> int:
     cfg = _config(args)
     if args.local:
-        from .engine import load_engine
-        from .io import read_table, write_table
-        from .mapping import local_match_fn, map_dataframe
+        from .stream import run_local
 
-        matcher = load_engine(args.index, cfg)
-        df = read_table(args.input, args.sheet)
-        out, stats = map_dataframe(df, local_match_fn(matcher, cfg.ray.replica_batch_size, log=print), cfg,
-                                   args.top_k, args.text_column, args.type_column, source=args.input,
-                                   speller=matcher.speller)
-        stats["engine"] = "local"
-        write_table(out, args.output, sidecar={"stats": stats, "index": args.index,
-                                               "catalog": matcher.bundle.meta["catalog"],
-                                               "config": cfg.to_dict()})
+        stats = run_local(args.index, args.input, args.output, cfg, args.top_k, args.text_column, args.type_column,
+                          args.sheet, resume=args.resume, keep_parts=args.keep_parts)
         print(f"[map] {stats['rows']:,} rows in {stats['seconds']}s -> {args.output}; flags: {stats['flags']}")
     else:
         from jobs.map_file import run
 
-        run(args.index, args.input, args.output, cfg, args.top_k, args.text_column, args.type_column, args.sheet)
+        run(args.index, args.input, args.output, cfg, args.top_k, args.text_column, args.type_column, args.sheet,
+            resume=args.resume, keep_parts=args.keep_parts)
     return 0
 
 
@@ -74,7 +66,7 @@ def cmd_query(args) -> int:
     cfg.match.top_k = max(cfg.match.top_k, args.top_k)
     matcher = load_engine(args.index, cfg)
     text = " ".join(args.text)
-    prepared = prepare([text], [args.type], cfg, matcher.speller)
+    prepared = prepare([text], [args.type], cfg, matcher.expander)
     if prepared.row_qid[0] < 0:
         print(f"{text!r} ({args.type}): not mapped; flags: {';'.join(prepared.row_flags[0])}")
         return 1
@@ -106,13 +98,61 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    """Local Ray + Serve: the API and the web page until Ctrl-C (or SIGTERM)."""
+    import signal
+    import time
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # a service manager's stop: shut Serve down cleanly too
+
+    cfg = _config(args)
+    if args.host:
+        cfg.serve.host = args.host
+    if args.port:
+        cfg.serve.port = args.port
+    from actors.serve_app import start
+    from jobs.common import init_ray
+
+    ray = init_ray(cfg)
+    from ray import serve
+
+    try:
+        start(args.index, cfg)
+        url = f"http://{cfg.serve.host}:{cfg.serve.port}"
+        print(f"[serve] {url}/ (page)  {url}/docs (OpenAPI)  {url}/v1/health; Ctrl-C stops", flush=True)
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        serve.shutdown()
+        ray.shutdown()
+    return 0
+
+
+def cmd_site(args) -> int:
+    from .engine import load_engine
+    from .online import online_config
+    from .site_export import export_site, record
+
+    cfg = _config(args)
+    recorded = record(load_engine(args.index, online_config(cfg)), cfg)
+    files = export_site(args.out, recorded)
+    print(f"[site] {len(files)} files -> {args.out} ({len(recorded['results'])} recorded results); "
+          f"open {Path(args.out) / 'index.html'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="harmonize", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
 
     def common(p):
-        p.add_argument("--config", help="YAML config file (sections: model, index, match, ray)")
+        p.add_argument("--config", help="YAML config file (sections: model, index, match, ray, serve)")
         p.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
                        help="override one config value, e.g. --set ray.index_replicas=4")
 
@@ -127,12 +167,17 @@ def main(argv: list[str] | None = None) -> int:
     m = sub.add_parser("map", help="map a csv/xlsx/parquet file of entities")
     m.add_argument("--index", required=True)
     m.add_argument("--input", required=True)
-    m.add_argument("--output", required=True, help=".xlsx, .csv, .tsv or .parquet")
+    m.add_argument("--output", required=True, help=".xlsx, .csv, .tsv or .parquet file, or a directory/URI "
+                                                   "without suffix for parquet parts + manifest")
     m.add_argument("--top-k", type=int, default=0, help="also write the top K candidates as columns")
     m.add_argument("--text-column", help="default 'Input Entity Description'")
     m.add_argument("--type-column", help="default 'Entity Type'")
     m.add_argument("--sheet", help="xlsx sheet name (default: the first sheet)")
     m.add_argument("--local", action="store_true", help="match in this process instead of Ray actors")
+    m.add_argument("--resume", action="store_true", help="continue an interrupted run from its manifest "
+                                                         "(same input, config and index)")
+    m.add_argument("--keep-parts", action="store_true", help="keep OUTPUT.parts/ (parquet parts + manifest) "
+                                                             "after merging into a single-file output")
     common(m)
     m.set_defaults(fn=cmd_map)
 
@@ -157,10 +202,23 @@ def main(argv: list[str] | None = None) -> int:
     common(e)
     e.set_defaults(fn=cmd_eval)
 
+    sv = sub.add_parser("serve", help="the online API and web page on Ray Serve (local Ray unless RAY_ADDRESS)")
+    sv.add_argument("--index", required=True)
+    sv.add_argument("--host", help="bind address (default serve.host: 127.0.0.1)")
+    sv.add_argument("--port", type=int, help="default serve.port: 8000")
+    common(sv)
+    sv.set_defaults(fn=cmd_serve)
+
+    st = sub.add_parser("site", help="export the web page as a static copy whose demo replays recorded results")
+    st.add_argument("--index", required=True, help="index to record the demo results from")
+    st.add_argument("--out", required=True, help="output directory, e.g. docs/ for GitHub Pages")
+    common(st)
+    st.set_defaults(fn=cmd_site)
+
     args = ap.parse_args(argv)
     try:
         return args.fn(args)
-    except (ValueError, FileNotFoundError, RuntimeError) as exc:
+    except (ValueError, OSError, RuntimeError) as exc:  # FileNotFoundError, PermissionError are OSErrors
         print(f"harmonize {args.cmd}: error: {exc}", file=sys.stderr)
         return 2
 

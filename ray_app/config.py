@@ -45,11 +45,11 @@ class MatchConfig:
     max_strings_per_code: int = 64  # cap for per-code aggregation on huge concepts
     # weights tuned on the dev sets only (benchmarks/ablation.py); they need not sum to 1
     w_dense: float = 0.65
-    w_fuzzy: float = 0.15
+    w_fuzzy: float = 0.05
     w_lexical: float = 0.15  # IDF-weighted word overlap (ray_app.lexical)
-    w_sty: float = 0.20
+    w_sty: float = 0.30
     w_agg: float = 0.02  # bonus when several of a code's strings agree
-    w_context: float = 0.05  # per meaning-changing word a candidate adds ("history of", "fear of", ...)
+    w_context: float = 0.02  # per meaning-changing word a candidate adds ("history of", "fear of", ...)
     w_drug: float = 0.6  # RxNorm structure fit (ingredient, strength, form, brand) when parsed
     lexical_k: int = 16  # BM25 rows per anchor added to the candidate pool (0 = dense pool only)
     drug_codes: int = 32  # codes added to the pool from the ingredient lookup

@@ -44,21 +44,59 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame
 
 
 def _read_delimited(p: Path, sep: str, sniff: bool = True) -> pd.DataFrame:
+    head = p.open("rb").read(4)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a BOM (Excel's "Unicode text")
+        df = pd.read_csv(p, sep=sep, dtype=object, encoding="utf-16", keep_default_na=False, na_values=[""])
+        if sniff and len(df.columns) == 1 and _norm_header(df.columns[0]) != _norm_header(TEXT_COLUMN):
+            other = sniff_separator(str(df.columns[0]), sep)
+            if other != sep:
+                return pd.read_csv(p, sep=other, dtype=object, encoding="utf-16", keep_default_na=False,
+                                   na_values=[""])
+        return df
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             df = pd.read_csv(p, sep=sep, dtype=object, encoding=encoding, keep_default_na=False,
-                             na_values=[""])
+                             na_values=[""], encoding_errors="replace" if encoding == "cp1252" else "strict")
             break
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - cp1252 decodes nearly anything
         raise InputError(f"cannot decode {p} as UTF-8 or cp1252")
     if sniff and len(df.columns) == 1 and _norm_header(df.columns[0]) != _norm_header(TEXT_COLUMN):
-        header = str(df.columns[0])
-        for other in (";", "\t", "|"):
-            if other in header:  # a "csv" written with another delimiter: read it with that one
-                return _read_delimited(p, other, sniff=False)
+        other = sniff_separator(str(df.columns[0]), sep)
+        if other != sep:  # a "csv" written with another delimiter: read it with that one
+            return _read_delimited(p, other, sniff=False)
     return df
+
+
+def sniff_separator(header: str, sep: str) -> str:
+    """The delimiter of a one-column-looking header line: ``sep`` unless it is absent and ;/tab/| is there."""
+    if sep in header or _norm_header(header) == _norm_header(TEXT_COLUMN):
+        return sep
+    for other in (";", "\t", "|"):
+        if other in header:
+            return other
+    return sep
+
+
+def sniff_delimited(head: bytes, sep: str, whole: bool) -> tuple[str, str]:
+    """(separator, encoding) of a delimited file from its first bytes, by ``_read_delimited``'s rules:
+    a UTF-16 BOM, else UTF-8 (BOM optional) when ``head`` decodes, else cp1252; ;/tab/| when the header
+    line lacks ``sep``. ``whole`` says ``head`` is the entire file (else a cut multi-byte character at
+    its end is not an error)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        import codecs
+
+        try:
+            text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=whole)
+            encoding = "utf-8-sig"
+        except UnicodeDecodeError:
+            encoding, text = "cp1252", head.decode("cp1252", errors="replace")
+    first = text.splitlines()[0] if text else ""
+    return sniff_separator(first, sep), encoding
 
 
 def _norm_header(name: object) -> str:

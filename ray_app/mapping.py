@@ -35,8 +35,6 @@ class Prepared:
 def prepare(texts: list, types: list, config: Config, expander: QueryExpander | None = None) -> Prepared:
     """Normalize, flag and dedupe input rows; build each distinct query's anchors with ``expander``
     (the index's speller and acronyms: ``Matcher.expander`` or ``expand.load_expander``)."""
-    if expander is not None and not isinstance(expander, QueryExpander):
-        expander = QueryExpander(speller=expander)  # a bare Speller
     m = config.match
     max_chars = m.max_chars
     keys: dict[tuple[str, str], int] = {}
@@ -125,11 +123,10 @@ def assemble(df: pd.DataFrame, prepared: Prepared, results: pd.DataFrame, top_k:
 
 def map_dataframe(df: pd.DataFrame, match_fn: Callable[[pd.DataFrame], pd.DataFrame], config: Config,
                   top_k: int = 0, text_col: str | None = None, type_col: str | None = None,
-                  source: str = "input", expander: QueryExpander | None = None, *,
-                  speller=None) -> tuple[pd.DataFrame, dict]:
+                  source: str = "input", expander: QueryExpander | None = None) -> tuple[pd.DataFrame, dict]:
     tcol, ycol = resolve_columns(df, text_col or "Input Entity Description", type_col or "Entity Type", source)
     t0 = time.perf_counter()
-    prepared = prepare(df[tcol].tolist(), df[ycol].tolist(), config, expander or speller)
+    prepared = prepare(df[tcol].tolist(), df[ycol].tolist(), config, expander)
     results = match_fn(prepared.queries)
     results = results.sort_values("qid").reset_index(drop=True) if "qid" in results.columns else results
     out = assemble(df, prepared, results, top_k)

@@ -67,7 +67,7 @@ def sty_prior_matrix(sty_vocab: list[str], priors: dict[str, dict[str, float]] =
 # Logistic model of "the top-1 code is right" from the winner's signals, fitted on the dev sets by
 # benchmarks/calibrate.py (re-run it after changing the scoring), so confidence reads as a probability.
 CONFIDENCE_FEATURES = ("score", "margin", "dense", "fuzzy", "lexical")
-CONFIDENCE_COEF = {"intercept": -6.8691, "score": 2.5963, "margin": 6.9983, "dense": 7.1, "fuzzy": -1.8881, "lexical": 0.104}
+CONFIDENCE_COEF = {"intercept": -6.9041, "score": 2.1864, "margin": 7.5209, "dense": 6.8827, "fuzzy": -1.1692, "lexical": 0.1855}
 
 
 def confidence_features(candidates: list[dict]) -> list[float]:

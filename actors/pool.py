@@ -1,0 +1,161 @@
+"""Long-lived actor pools for the streaming map job: QueryEmbedder actors -> IndexReplica actors.
+
+``RayBackend`` has the ``submit``/``collect``/``close`` interface of ``ray_app.stream``: each chunk of
+new distinct queries is embedded by one embedding actor and matched by one IndexReplica (the object ref
+passes between them without visiting the driver). Actors restart (``ray.max_restarts``) and their calls
+retry (``ray.max_task_retries``), so a dead actor costs a retry, not the job.
+
+Fault injection (tests): ``HARMONIZE_FAULT="replica:2,embedder:3"`` makes the first life of every
+replica / embedding actor exit hard on its 2nd / 3rd call; ``HARMONIZE_FAULT_DIR`` holds the marker
+files that keep restarted actors (and the other actors of the pool) alive.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ray_app.match import RESULT_COLUMNS
+
+from .embedder import QueryEmbedder
+from .index_replica import IndexReplica
+
+
+def fault_spec() -> dict | None:
+    raw = os.environ.get("HARMONIZE_FAULT", "").strip()
+    if not raw:
+        return None
+    spec = {"dir": os.environ.get("HARMONIZE_FAULT_DIR") or "/tmp"}
+    for item in raw.split(","):
+        role, _, n = item.partition(":")
+        spec[role.strip()] = int(n or 1)
+    return spec
+
+
+def _maybe_die(spec: dict | None, role: str, calls: int) -> None:
+    if not spec or spec.get(role) != calls:
+        return
+    marker = Path(spec["dir"]) / f"harmonize-fault-{role}"
+    try:
+        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)  # only the first actor to get here dies
+    except FileExistsError:
+        return
+    os.close(fd)
+    os._exit(1)
+
+
+class EmbedActor(QueryEmbedder):
+    def __init__(self, config: dict, max_anchors: int, fault: dict | None = None):
+        super().__init__(config, max_anchors)
+        self.fault, self.calls = fault, 0
+
+    def embed(self, batch: dict) -> dict:
+        self.calls += 1
+        _maybe_die(self.fault, "embedder", self.calls)
+        return self(batch)
+
+    def ready(self) -> int:
+        return os.getpid()
+
+
+class ReplicaActor(IndexReplica):
+    def __init__(self, index_dir: str, config: dict, fault: dict | None = None):
+        super().__init__(index_dir, config)
+        self.fault, self.calls = fault, 0
+
+    def match(self, batch: dict) -> dict:
+        self.calls += 1
+        _maybe_die(self.fault, "replica", self.calls)
+        return self(batch)
+
+    def ready(self) -> int:
+        return os.getpid()
+
+
+def _batch(queries: pd.DataFrame) -> dict[str, np.ndarray]:
+    out = {c: queries[c].to_numpy() for c in ("qid", "text", "entity_type", "system")}
+    anchors = np.empty(len(queries), dtype=object)
+    anchors[:] = [list(a) for a in queries["anchors"].tolist()]
+    out["anchors"] = anchors
+    return out
+
+
+class RayBackend:
+    """Actor pools started on first use (an input with nothing to match starts none)."""
+
+    def __init__(self, index_dir: str, config, log=print):
+        self.index_dir = str(Path(index_dir).resolve())
+        self.config, self.log = config, log
+        self.embedders: list = []
+        self.replicas: list = []
+        self.chunk = max(1, config.ray.embed_batch_size)
+        self._n = 0
+        self.fault = fault_spec()
+
+    def start(self) -> None:
+        from jobs.common import actor_args, embed_gpus, embed_pool_size, init_ray, replica_options
+
+        ray = init_ray(self.config)
+        cfg = self.config.to_dict()
+        gpus = embed_gpus(self.config)
+        n_embed = embed_pool_size(self.config, gpus)[1]
+        emb_cls = ray.remote(EmbedActor).options(num_gpus=gpus, num_cpus=0 if gpus else 1, **actor_args(self.config))
+        self.embedders = [emb_cls.remote(cfg, self.config.match.max_anchors, self.fault) for _ in range(n_embed)]
+        rep_cls = ray.remote(ReplicaActor)
+        self.replicas = [rep_cls.options(num_cpus=self.config.ray.replica_cpus, **actor_args(self.config), **opts)
+                         .remote(self.index_dir, cfg, self.fault) for opts in replica_options(self.config)]
+        try:
+            ray.get([a.ready.remote() for a in self.embedders + self.replicas])
+        except ray.exceptions.RayActorError as exc:
+            raise _actor_start_error(exc) from None
+        self.log(f"[map] actors: {len(self.embedders)} embedding ({'GPU' if gpus else 'CPU'}), "
+                 f"{len(self.replicas)} IndexReplica")
+
+    def submit(self, queries: pd.DataFrame):
+        if not self.replicas:
+            self.start()
+        refs = []
+        for s in range(0, len(queries), self.chunk):
+            batch = _batch(queries.iloc[s:s + self.chunk])
+            emb = self.embedders[self._n % len(self.embedders)].embed.remote(batch)
+            refs.append(self.replicas[self._n % len(self.replicas)].match.remote(emb))
+            self._n += 1
+        return queries["qid"].to_numpy(), refs
+
+    def collect(self, handle, on_wait=None) -> pd.DataFrame:
+        import ray
+
+        qids, refs = handle
+        pending, every = list(refs), max(1.0, float(self.config.ray.progress_seconds))
+        while on_wait and pending:  # progress while a big block is being matched
+            _, pending = ray.wait(pending, num_returns=len(pending), timeout=every)
+            on_wait(min(len(qids), (len(refs) - len(pending)) * self.chunk), len(qids))
+        parts = [pd.DataFrame(r) for r in ray.get(refs)]
+        res = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["qid", *RESULT_COLUMNS])
+        return res.set_index("qid").loc[qids].reset_index()
+
+    def close(self) -> None:
+        if self.embedders or self.replicas:
+            import ray
+
+            for a in self.embedders + self.replicas:
+                ray.kill(a)
+            self.embedders, self.replicas = [], []
+
+
+def _actor_start_error(exc: Exception) -> Exception:
+    """An actor that failed in its constructor (a truncated index, a missing model): the engine's own
+    error message, not a Ray traceback."""
+    from ray_app.index import IndexBundleError
+
+    text = str(exc)
+    lines = [line.strip() for line in text.splitlines()]
+    # the engine's own errors first (their messages say what to do), then the built-in ones
+    for name, cls in (("IndexBundleError: ", IndexBundleError), ("FileNotFoundError: ", FileNotFoundError),
+                      ("ValueError: ", ValueError), ("RuntimeError: ", RuntimeError)):
+        for line in reversed(lines):
+            if line.startswith(name) or f".{name}" in line:
+                return cls(line.split(name, 1)[1])
+    return RuntimeError(f"an actor failed to start: {text[-2000:]}")
