@@ -40,11 +40,12 @@ def ray_match_fn(index_dir: str, config: Config):
         from actors.index_replica import IndexReplica
 
         gpus = embed_gpus(config)
+        lo, hi = embed_pool_size(config, gpus)  # with GPUs: up to one actor per GPU of the cluster
         ds = dataset_from_frame(ray, queries, config.ray.replica_batch_size)
         ds = ds.map_batches(
             QueryEmbedder, fn_constructor_kwargs={"config": config.to_dict(), "max_anchors": config.match.max_anchors},
             batch_size=config.ray.embed_batch_size, batch_format="numpy",
-            compute=ray.data.ActorPoolStrategy(*embed_pool_size(config, gpus)),
+            compute=ray.data.ActorPoolStrategy(min_size=lo, max_size=hi),
             num_gpus=gpus, num_cpus=0 if gpus else 1, **actor_args(config))
         ds = ds.map_batches(
             IndexReplica, fn_constructor_kwargs={"index_dir": str(Path(index_dir).resolve()),

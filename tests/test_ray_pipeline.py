@@ -1,4 +1,7 @@
 """The Ray drivers on local Ray: build through an embedding actor pool, map through IndexReplica actors."""
+import json
+from pathlib import Path
+
 import numpy as np
 import openpyxl
 import pandas as pd
@@ -83,3 +86,20 @@ def test_map_rejects_missing_columns_and_wrong_index(ray_index, config, tmp_path
         run(ray_index, str(bad), str(tmp_path / "o.csv"), config, log=lambda m: None)
     with pytest.raises(IndexBundleError, match="not a finished index"):
         run(str(tmp_path), str(bad), str(tmp_path / "o.csv"), config, log=lambda m: None)
+
+
+def test_ray_data_match_fn_and_ray_eval(ray_index, config, matcher, tmp_path):
+    """The Ray Data path (jobs.map_file.ray_match_fn) behind `python -m jobs.evaluate` and bench_map."""
+    from jobs.evaluate import run as ray_eval
+    from jobs.map_file import ray_match_fn
+
+    local, _ = map_dataframe(INPUT, local_match_fn(matcher), config)
+    ray_out, _ = map_dataframe(INPUT, ray_match_fn(ray_index, config), config, expander=matcher.expander)
+    assert ray_out["Output Target Code"].tolist() == local["Output Target Code"].tolist()
+    gold = tmp_path / "gold.csv"
+    pd.DataFrame({"Input Entity Description": ["heart attack", "chest xr", "Paracetamol 500 mg"],
+                  "Entity Type": ["Diagnosis", "Procedure", "Medicine"],
+                  "Standard Code": ["22298006", "399208008", "198440"]}).to_csv(gold, index=False)
+    out = ray_eval(ray_index, str(gold), str(tmp_path / "report"), config, log=lambda m: None)
+    metrics = json.loads(Path(out["metrics"]).read_text())
+    assert metrics["engine"] == "ray" and metrics["rankers"]["full"]["all"]["acc@1"] == 1.0
