@@ -25,7 +25,7 @@ from ray_app.config import load_config  # noqa: E402
 from ray_app.engine import load_engine  # noqa: E402
 from ray_app.evaluate import (K_EVAL, _AnchorCache, dense_only_config, evaluate, fuzzy_ranker,  # noqa: E402
                               local_engine_ranker, read_gold)
-from ray_app.expand import anchors_for  # noqa: E402
+from ray_app.expand import configured_anchors  # noqa: E402
 from ray_app.match import Matcher  # noqa: E402
 
 DEFAULT_VARIANTS = [
@@ -46,13 +46,10 @@ DEFAULT_VARIANTS = [
 
 def variant_ranker(matcher, cfg, cache, expander):
     """The engine under ``cfg``, with anchors rebuilt from the text under ``cfg``'s expansion switches."""
-    m = cfg.match
     engine = local_engine_ranker(Matcher(matcher.bundle, cfg, matcher.embedder), cfg.ray.replica_batch_size, cache)
 
     def rank(queries):
-        anchors = [anchors_for(t, e, m.max_anchors, expander, m.spelling, m.abbreviations, m.catalog_acronyms,
-                               m.lay_terms)
-                   for t, e in zip(queries["text"], queries["entity_type"])]
+        anchors = [configured_anchors(t, e, cfg.match, expander) for t, e in zip(queries["text"], queries["entity_type"])]
         return engine(queries.assign(anchors=anchors))
     return rank
 

@@ -236,6 +236,13 @@ def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, expand
     return [a for a in anchors if a and not (a in seen or seen.add(a))][:max_anchors]
 
 
+def configured_anchors(text: str, entity_type: str | None, match_cfg, expander: QueryExpander | None) -> list[str]:
+    """anchors_for with the expansion switches of a MatchConfig (what mapping.prepare builds)."""
+    m = match_cfg
+    return anchors_for(text, entity_type, m.max_anchors, expander, m.spelling, m.abbreviations,
+                       m.catalog_acronyms, m.lay_terms)
+
+
 def make_speller(texts, model_path: str | None = None) -> Speller:
     """A Speller over catalog texts that leaves real words alone: known abbreviations, drug names, and
     whole words of the embedding model's WordPiece vocabulary ("attack" is English, "thraot" is not)."""

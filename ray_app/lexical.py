@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import snowballstemmer
 
+from .arrays import concat_ranges
+
 _TOKEN = re.compile(r"[a-z0-9]+")
 # Function words carry no concept; negations and qualifiers ("no", "without", "left") are kept on purpose.
 STOPWORDS = frozenset({
@@ -134,8 +136,7 @@ class LexicalIndex:
             return np.zeros(len(rows), dtype=np.float32)
         starts, ends = self.row_ptr[rows], self.row_ptr[rows + 1]
         lengths = ends - starts
-        flat = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths) + np.arange(lengths.sum())
-        terms = np.asarray(self.row_terms[flat])
+        terms = np.asarray(self.row_terms[concat_ranges(starts, ends)])
         hit = np.isin(terms, term_ids)
         owner = np.repeat(np.arange(len(rows)), lengths)
         matched = np.bincount(owner[hit], weights=self.idf[terms[hit]], minlength=len(rows)).astype(np.float32)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .config import Config
-from .expand import QueryExpander, anchors_for
+from .expand import QueryExpander, configured_anchors
 from .io import resolve_columns
 from .match import RESULT_COLUMNS
 from .text import ENTITY_SYSTEM, canonical_entity_type, coerce_input, match_text
@@ -35,8 +35,7 @@ class Prepared:
 def prepare(texts: list, types: list, config: Config, expander: QueryExpander | None = None) -> Prepared:
     """Normalize, flag and dedupe input rows; build each distinct query's anchors with ``expander``
     (the index's speller and acronyms: ``Matcher.expander`` or ``expand.load_expander``)."""
-    m = config.match
-    max_chars = m.max_chars
+    max_chars = config.match.max_chars
     keys: dict[tuple[str, str], int] = {}
     q_text, q_type, q_key = [], [], []
     row_qid = np.full(len(texts), -1, dtype=np.int64)
@@ -64,9 +63,7 @@ def prepare(texts: list, types: list, config: Config, expander: QueryExpander | 
         "text": q_text,
         "entity_type": q_type,
         "system": [ENTITY_SYSTEM[t] for t in q_type],
-        "anchors": [anchors_for(t, e, m.max_anchors, expander, m.spelling, m.abbreviations, m.catalog_acronyms,
-                                m.lay_terms)
-                    for t, e in zip(q_text, q_type)],
+        "anchors": [configured_anchors(t, e, config.match, expander) for t, e in zip(q_text, q_type)],
     })
     return Prepared(queries, row_qid, row_system, row_flags)
 

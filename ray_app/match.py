@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from .arrays import concat_ranges
 from .config import Config
 from .drugs import DrugCatalog, ParsedDrug, parse_query
 from .index import IndexBundle, SystemIndex
@@ -47,15 +48,6 @@ class Candidate:
                 "matched": self.matched, "via": list(self.via)}
 
 
-def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Concatenate arange(s, e) for each pair, vectorized."""
-    lengths = ends - starts
-    if lengths.sum() == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-    return np.arange(lengths.sum(), dtype=np.int64) + offsets
-
-
 class Matcher:
     def __init__(self, bundle: IndexBundle, config: Config, embedder=None):
         self.bundle = bundle
@@ -88,14 +80,9 @@ class Matcher:
         """Query expansion for this index (speller over its vocabulary, its mined acronyms), for
         ``mapping.prepare``; the same object ``expand.load_expander(index_dir)`` gives a driver."""
         if self._expander is None:
-            from .expand import QueryExpander, make_speller, mine_acronyms
+            from .expand import load_expander
 
-            model_path = self.embedder.path if self.embedder is not None else None
-            systems = list(self.bundle.systems.values())
-            speller = make_speller((t for si in systems for t in si.row_text), model_path)
-            acronyms = mine_acronyms((s for si in systems for s in si.table["STR"].tolist()),
-                                     ((n, c) for n, si in enumerate(systems) for c in si.row_code.tolist()))
-            self._expander = QueryExpander(speller, acronyms)
+            self._expander = load_expander(self.bundle.root, self.embedder.path if self.embedder else None)
         return self._expander
 
     def _drug_catalog(self, si: SystemIndex) -> DrugCatalog:
@@ -175,11 +162,10 @@ class Matcher:
         for name, found in sources.items():
             for c in dict.fromkeys(int(c) for c in found):
                 via.setdefault(c, []).append(name)
-        codes = list(via)
-        codes = np.asarray(codes, dtype=np.int64)
+        codes = np.asarray(list(via), dtype=np.int64)
         starts = si.code_start[codes]
         ends = np.minimum(si.code_start[codes + 1], starts + cfg.max_strings_per_code)
-        rows = _ranges(starts, ends)
+        rows = concat_ranges(starts, ends)
         row_owner = np.repeat(np.arange(len(codes)), ends - starts)
         # dense: every string of every candidate code against every anchor (one small matmul)
         dense = (np.asarray(si.vectors[rows]) @ avecs.T).max(axis=1)

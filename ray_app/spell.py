@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import lru_cache
-from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
@@ -47,12 +46,3 @@ class Speller:
         fixed = [self.correct_word(w) for w in words]
         return " ".join(fixed) if fixed != words else None
 
-
-def index_texts(index_dir: str | Path) -> list[str]:
-    """Every system's match texts from an index (one column read per system; no FAISS, no vectors)."""
-    import pyarrow.parquet as pq
-
-    texts: list[str] = []
-    for f in sorted(Path(index_dir).glob("*/catalog.parquet")):
-        texts.extend(pq.read_table(f, columns=["match_text"]).column("match_text").to_pylist())
-    return texts
