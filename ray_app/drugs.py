@@ -22,31 +22,36 @@ _STRENGTH = re.compile(
     r"(?<![\w.])(\d+(?:[.,]\d+)?)\s*(mg|milligrams?|mcg|µg|ug|micrograms?|gm|grams?|g|ml|%|unt|units?|iu|meq|mmol)"
     r"(?:\s*/\s*(\d+(?:\.\d+)?)?\s*(ml|l|actuat|hr|h|g|mg))?(?![a-z])")
 
-# query wording -> RxNorm dose form; families give partial credit (a tablet is closer to an ER tablet)
+# query wording -> RxNorm dose form; families give partial credit (a tablet is closer to an ER tablet).
+# Release modifiers (ER, DR, ODT, chewable) are read separately and combined with the base form.
 FORM_SYNONYMS = {
-    "extended release oral tablet": ("er tab", "er tablet", "xr tab", "xr tablet", "xl tab", "xl tablet",
-                                     "sr tab", "sr tablet", "extended release tablet", "er", "xr", "xl", "sr",
-                                     "extended release oral tablet", "sustained release tablet"),
-    "extended release oral capsule": ("er cap", "er capsule", "xr cap", "xr capsule", "xl cap", "sr cap",
-                                      "extended release capsule", "extended release oral capsule"),
-    "delayed release oral tablet": ("dr tab", "dr tablet", "ec tab", "ec tablet", "enteric coated tablet",
-                                    "delayed release tablet", "delayed release oral tablet"),
-    "delayed release oral capsule": ("dr cap", "dr capsule", "delayed release capsule", "delayed release oral capsule"),
-    "disintegrating oral tablet": ("odt", "orally disintegrating tablet", "disintegrating oral tablet"),
-    "chewable tablet": ("chewable", "chewable tablet", "chew tab"),
+    "extended release oral tablet": ("extended release oral tablet",),
+    "extended release oral capsule": ("extended release oral capsule",),
+    "extended release suspension": ("extended release suspension", "extended release oral suspension"),
+    "delayed release oral tablet": ("delayed release oral tablet",),
+    "delayed release oral capsule": ("delayed release oral capsule",),
+    "disintegrating oral tablet": ("disintegrating oral tablet",),
+    "chewable tablet": ("chewable tablet",),
     "sublingual tablet": ("sublingual", "sl tab", "sublingual tablet"),
     "oral tablet": ("tab", "tabs", "tablet", "tablets", "oral tablet", "pill", "pills"),
     "oral capsule": ("cap", "caps", "capsule", "capsules", "oral capsule"),
     "oral solution": ("syrup", "syr", "liquid", "elixir", "oral solution", "solution oral", "oral liquid", "soln"),
     "oral suspension": ("susp", "suspension", "oral suspension"),
-    "injectable solution": ("inj", "injection", "injectable", "injectable solution", "iv", "im", "vial", "ampoule"),
-    "prefilled syringe": ("prefilled syringe", "syringe"),
-    "pen injector": ("pen", "pen injector"),
+    # RxNorm has both the older "Injectable Solution" and the newer "Injection"; "inj" reads as written
+    "injection": ("inj", "injection", "injections"),
+    "injectable solution": ("injectable", "injectable solution", "iv", "im", "vial", "ampoule", "ampule",
+                            "solution for injection"),
+    "injectable suspension": ("injectable suspension", "suspension for injection"),
+    "prefilled syringe": ("prefilled syringe", "pre-filled syringe", "pre filled syringe", "prefilled", "pfs",
+                          "syringe"),
+    "auto-injector": ("auto-injector", "autoinjector", "auto injector", "auto-inj"),
+    "pen injector": ("pen", "pen injector", "prefilled pen"),
+    "cartridge": ("cartridge",),
     "topical cream": ("cream", "crm", "topical cream"),
     "topical ointment": ("ointment", "oint", "topical ointment"),
     "topical gel": ("gel", "topical gel"),
     "topical lotion": ("lotion", "topical lotion"),
-    "transdermal system": ("patch", "transdermal", "transdermal patch", "transdermal system"),
+    "transdermal system": ("patch", "transdermal", "transdermal patch", "transdermal system", "td patch"),
     "metered dose inhaler": ("inhaler", "mdi", "puffer", "metered dose inhaler", "inhalation aerosol"),
     "inhalation solution": ("nebulizer", "neb", "nebule", "inhalation solution"),
     "ophthalmic solution": ("eye drops", "eye drop", "ophthalmic", "ophthalmic solution"),
@@ -58,12 +63,28 @@ FORM_SYNONYMS = {
     "injectable product": ("injectable product",),
     "topical product": ("topical product",),
 }
-_FORM_FAMILY = {"tablet": "tablet", "capsule": "capsule", "solution": "liquid", "suspension": "liquid",
-                "syrup": "liquid", "inject": "injection", "syringe": "injection", "pen": "injection",
+_RELEASE = {
+    "extended release": ("extended release", "extended-release", "ext release", "ext rel", "er", "xr", "xl", "sr",
+                         "cr", "sustained release", "controlled release", "modified release", "long acting"),
+    "delayed release": ("delayed release", "delayed-release", "dr", "ec", "enteric coated", "enteric-coated"),
+    "disintegrating": ("odt", "orally disintegrating", "disintegrating", "orally dissolving", "dissolving",
+                       "dissolvable"),
+    "chewable": ("chewable", "chew"),
+}
+_COMBINED = {("extended release", "oral tablet"): "extended release oral tablet",
+             ("extended release", "oral capsule"): "extended release oral capsule",
+             ("extended release", "oral suspension"): "extended release suspension",
+             ("delayed release", "oral tablet"): "delayed release oral tablet",
+             ("delayed release", "oral capsule"): "delayed release oral capsule",
+             ("disintegrating", "oral tablet"): "disintegrating oral tablet",
+             ("chewable", "oral tablet"): "chewable tablet"}
+_FORM_FAMILY = {"inject": "injection", "syringe": "injection", "pen": "injection", "tablet": "tablet",
+                "capsule": "capsule", "solution": "liquid", "suspension": "liquid", "syrup": "liquid",
                 "cream": "topical", "ointment": "topical", "gel": "topical", "lotion": "topical"}
 _FORM_LOOKUP = sorted(((syn, form) for form, syns in FORM_SYNONYMS.items() for syn in syns),
                       key=lambda p: -len(p[0]))
-# RxNorm form names found after the strength in SCD/SBD names, longest first
+_FORM_WORDS = sorted({s for s, _ in _FORM_LOOKUP if " " not in s and len(s) >= 4})
+_RELEASE_LOOKUP = sorted(((syn, mod) for mod, syns in _RELEASE.items() for syn in syns), key=lambda p: -len(p[0]))
 _SIG_WORDS = {"take", "takes", "daily", "once", "twice", "bid", "tid", "qid", "qd", "qhs", "prn", "po", "by",
               "mouth", "every", "hours", "hour", "hrs", "at", "bedtime", "as", "needed", "for", "days", "day",
               "a", "an", "the", "of", "one", "two", "x", "q", "per", "dose", "doses", "oral", "orally", "stat",
@@ -73,7 +94,16 @@ _SALTS = {"hydrochloride", "hcl", "hydrobromide", "sulfate", "sulphate", "sodium
           "mesylate", "besylate", "tartrate", "succinate", "citrate", "phosphate", "acetate", "fumarate",
           "bitartrate", "napsylate", "dihydrate", "monohydrate", "anhydrous", "hyclate", "magnesium",
           "disodium", "dipropionate", "propionate", "valerate", "bromide", "chloride", "trihydrate",
-          "hemihydrate", "furoate", "xinafoate", "monosodium", "calcium", "tromethamine", "pamoate"}
+          "hemihydrate", "furoate", "xinafoate", "monosodium", "calcium", "tromethamine", "pamoate",
+          "tannate", "dimesylate", "tosylate", "bisulfate", "palmitate", "zinc"}
+_SALT_SPELLING = {"hcl": "hydrochloride", "sulphate": "sulfate"}
+# RxNorm puts a duration before the ingredient ("24 HR Paroxetine ... Extended Release Oral Tablet"); in a
+# query "12 hr" is the same, but "every 12 hours" / "q12h" is a dosing interval
+_DURATION = re.compile(r"(?<![\w./])(?<!every )(?<!q )(\d+)\s*(?:hrs?|hours?|h)\b(?!\s*/)")
+# ... and a quantity before everything: "2 ML Naloxone 0.4 MG/ML Prefilled Syringe", "120 ACTUAT Albuterol ..."
+_QUANTITY = re.compile(r"^(\d+(?:\.\d+)?)\s*(ml|actuat)\s+")
+# qualitative distinctions are words ("abuse-deterrent", "sensor", "50/50 release"), never bare numbers
+_QUALIFIER = re.compile(r"(?:[a-z][a-z-]*|\d+/\d+)(?: (?:[a-z][a-z-]*|\d+/\d+))*")
 
 
 @dataclass
@@ -83,6 +113,10 @@ class ParsedDrug:
     strengths: frozenset = frozenset()  # {(value_in_base_unit, unit)}
     form: str | None = None
     brand: str | None = None
+    salts: frozenset = frozenset()  # salt words named ("hydrochloride"): the PIN vs IN distinction
+    duration: int | None = None  # "24 HR" (hours) of an extended-release product
+    volume: tuple | None = None  # quantity of a package: (2.0, "ml") for "2 ML ... 0.4 MG/ML Prefilled Syringe"
+    qualifier: str | None = None  # RxNorm's qualitative distinction: "abuse-deterrent", "sensor", ...
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -95,8 +129,24 @@ def normalize_ingredient(name: str) -> str:
     return " ".join(kept)
 
 
-def _strengths(text: str) -> tuple[frozenset, str]:
+def _salts_of(names: list[str], fuzzy: bool = False) -> frozenset:
+    """Salt words after each name's first word; a query's misspellings ("sdoium") count when fuzzy."""
+    from rapidfuzz import fuzz, process
+
     found = set()
+    for n in names:
+        for w in n.lower().replace(",", " ").split()[1:]:
+            if w not in _SALTS and fuzzy and len(w) >= 5:
+                hit = process.extractOne(w, _SALTS, scorer=fuzz.ratio, score_cutoff=80)
+                w = hit[0] if hit else w
+            if w in _SALTS:
+                found.add(_SALT_SPELLING.get(w, w))
+    return frozenset(found)
+
+
+def _strengths(text: str) -> tuple[frozenset, tuple | None, str]:
+    """Strengths, and a bare volume ("2 ml"): that is a package quantity, never a strength."""
+    found, volume = set(), None
     for m in _STRENGTH.finditer(text):
         value = float(m.group(1).replace(",", "."))
         unit = _UNIT.get(m.group(2), m.group(2))
@@ -107,16 +157,39 @@ def _strengths(text: str) -> tuple[frozenset, str]:
             if per_n:
                 value = value / float(per_n)
             unit = f"{unit}/{per_u}"
-        found.add((round(value, 6), unit))
-    return frozenset(found), _STRENGTH.sub(" ", text)
+        if unit == "ml":
+            volume = volume or (round(value, 6), "ml")
+        else:
+            found.add((round(value, 6), unit))
+    return frozenset(found), volume, _STRENGTH.sub(" ", text)
 
 
-def _form(text: str) -> tuple[str | None, str]:
-    padded = f" {text} "
-    for syn, form in _FORM_LOOKUP:
+def _form(text: str, duration: int | None = None) -> tuple[str | None, str]:
+    """The RxNorm dose form a text names: a base form ("tab") combined with a release modifier ("xr")."""
+    padded, form, mod = f" {text} ", None, None
+    for syn, f in _FORM_LOOKUP:
         if f" {syn} " in padded:
-            return form, padded.replace(f" {syn} ", " ", 1).strip()
-    return None, text
+            form, padded = f, padded.replace(f" {syn} ", " ", 1)
+            break
+    for syn, m in _RELEASE_LOOKUP:
+        if f" {syn} " in padded:
+            mod, padded = m, padded.replace(f" {syn} ", " ", 1)
+            break
+    if mod is None and duration and form in ("oral tablet", "oral capsule"):
+        mod = "extended release"  # "12 hr ... tab" is an extended-release tablet
+    if mod and (form is None or (mod, form) in _COMBINED):
+        form = _COMBINED[(mod, form or "oral tablet")]  # a bare "ER" / "ODT" is a tablet
+    return form, padded.strip()
+
+
+def _form_typo(text: str, duration: int | None) -> tuple[str | None, str]:
+    from rapidfuzz.distance import OSA
+
+    words = text.split()
+    if len(words) < 2 or len(words[-1]) < 4 or words[-1] in lexicon()[0]:  # a drug's name is no typo
+        return None, text
+    syn = next((s for s in _FORM_WORDS if OSA.distance(words[-1], s) <= 1), None)
+    return _form(" ".join([*words[:-1], syn]), duration) if syn else (None, text)
 
 
 def form_family(form: str | None) -> str | None:
@@ -126,6 +199,16 @@ def form_family(form: str | None) -> str | None:
         if key in form:
             return fam
     return form
+
+
+def form_fit(qf: str | None, rf: str | None) -> float:
+    if rf == qf:
+        return 1.0
+    if rf is None:
+        return 0.45
+    if {qf, rf} == {"injection", "injectable solution"}:
+        return 0.85  # the same product under RxNorm's older and newer form names
+    return 0.6 if form_family(rf) == form_family(qf) else 0.0
 
 
 @lru_cache(maxsize=1)
@@ -146,11 +229,18 @@ def lexicon() -> tuple[dict[str, str], set[str]]:
 
 def parse_query(text: str) -> ParsedDrug:
     """Parse a free-text medicine mention."""
+    # "250 mg / 5 ml" is one strength, not a combination
+    text = re.sub(r"(\d\s*[a-zµ%]+)\s+/\s+(\d+(?:\.\d+)?\s*ml\b)", r"\1/\2", text, flags=re.IGNORECASE)
     # split combinations on the raw text: match_text drops a free-standing "/"
     pieces = [match_text(p) for p in re.split(r"\s+/\s+|\s*\+\s*|\s+&\s+|,\s*|\s+and\s+|\s+with\s+",
                                                  text, flags=re.IGNORECASE)]
-    strengths, rest = _strengths(" ; ".join(p for p in pieces if p))
-    form, rest = _form(re.sub(r"[ \t]+", " ", rest).strip())
+    strengths, volume, rest = _strengths(" ; ".join(p for p in pieces if p))
+    dm = _DURATION.search(rest)
+    duration = int(dm.group(1)) if dm else None
+    rest = _DURATION.sub(" ", rest) if dm else rest
+    form, rest = _form(re.sub(r"[ \t]+", " ", rest).strip(), duration)
+    if form is None:  # a misspelt trailing form word ("cpas"): one edit from a form synonym
+        form, rest = _form_typo(rest, duration)
     to_generic, brands = lexicon()
     parts = [p.strip() for p in re.split(r"\s*(?:;|/(?!\d)|\+)\s*", rest) if p.strip()]
     names, raw, brand = [], [], None
@@ -172,7 +262,8 @@ def parse_query(text: str) -> ParsedDrug:
         raw.append(phrase)
         for generic in (resolved or phrase).split(" / "):
             names.append(normalize_ingredient(generic))
-    return ParsedDrug(names=names, raw_names=raw, strengths=strengths, form=form, brand=brand)
+    return ParsedDrug(names=names, raw_names=raw, strengths=strengths, form=form, brand=brand,
+                      salts=_salts_of(raw, fuzzy=True), duration=duration, volume=volume)
 
 
 def _resolve(phrase: str, to_generic: dict[str, str]) -> str | None:
@@ -184,30 +275,40 @@ def _resolve(phrase: str, to_generic: dict[str, str]) -> str | None:
 
 
 def parse_catalog_name(name: str) -> ParsedDrug:
-    """Parse an RxNorm name: 'A 5 MG / B 10 MG Oral Tablet [Brand]', 'Aspirin', '{..} Pack'."""
+    """Parse an RxNorm name: '[2 ML] [Qualifier] [24 HR] A 5 MG / B 10 MG Oral Tablet [Brand]', 'Aspirin'."""
     t = name.strip()
     brand = None
     m = re.search(r"\[([^\]]+)\]\s*$", t)
     if m:
         brand, t = m.group(1).strip().lower(), t[: m.start()].strip()
     comps = [re.sub(r"\s+", " ", match_text(c)) for c in re.split(r"\s+/\s+", t)]
-    strengths, _ = _strengths(" ".join(comps))
+    volume, qualifier, duration = None, None, None
+    m = _QUANTITY.match(comps[0])
+    if m:  # the package quantity leads the name
+        volume, comps[0] = (round(float(m.group(1)), 6), m.group(2)), comps[0][m.end():]
+    m = re.match(r"(.*?)(?<!\S)(\d+) hr ", comps[0]) if not t.startswith("{") else None  # not in packs
+    if m and (not m.group(1) or _QUALIFIER.fullmatch(m.group(1).strip())):
+        # "[abuse-deterrent] 12 hr oxycodone ..."; words before the duration qualify the product
+        qualifier, duration, comps[0] = m.group(1).strip() or None, int(m.group(2)), comps[0][m.end():]
+    strengths, _, _ = _strengths(" ".join(comps))
     names, form = [], None
     for c in comps:
         sm = _STRENGTH.search(c)
         if sm:
             names.append(c[: sm.start()].strip())
-            tail = c[sm.end():].strip()
+            tail = re.sub(r"^\d+ hr ", "", c[sm.end():].strip())  # a duration misplaced after the strength
             if tail:
                 form = tail
         else:
             names.append(c)
-    if form is None and len(names) == 1:  # SCDF-like "ibuprofen oral tablet" / SCDG "x oral product"
-        f, rest = _form(names[0])
-        if f:
-            form, names = f, [rest]
+    if form is None and names:  # SCDF-like "ibuprofen oral tablet", "a / b oral tablet", SCDG "x oral product"
+        f, rest = _form(names[-1])
+        if f and rest:
+            form, names[-1] = f, rest
+    salts = _salts_of(names)
     names = [normalize_ingredient(n) for n in names if n]
-    return ParsedDrug(names=names, raw_names=names, strengths=strengths, form=form, brand=brand)
+    return ParsedDrug(names=names, raw_names=names, strengths=strengths, form=form, brand=brand, salts=salts,
+                      duration=duration, volume=volume, qualifier=qualifier)
 
 
 # Mappings target prescribable concepts: clinical drugs and ingredients, not components or groups.
@@ -231,8 +332,7 @@ def drug_fit(q: ParsedDrug, r: ParsedDrug, tty: str) -> float:
     else:
         strength = 1.0 if not r.strengths else 0.55
     if q.form:
-        form = 1.0 if r.form == q.form else (0.45 if r.form is None else
-                                             0.6 if form_family(r.form) == form_family(q.form) else 0.0)
+        form = form_fit(q.form, r.form)
     else:
         # no form stated: an oral tablet/capsule is what "metformin 500 mg" means in practice
         form = 0.9 if r.form in DEFAULT_FORMS else (0.5 if r.form is None else 0.4)
@@ -241,7 +341,24 @@ def drug_fit(q: ParsedDrug, r: ParsedDrug, tty: str) -> float:
         tty_fit = 1.0 if r.brand == q.brand else 0.3
     elif q.brand and tty == "SCD":
         tty_fit = 0.85
-    return ing * (0.5 * strength + 0.3 * form + 0.2 * tty_fit)
+    return ing * (0.5 * strength + 0.3 * form + 0.2 * tty_fit) * detail_fit(q, r, tty)
+
+
+def detail_fit(q: ParsedDrug, r: ParsedDrug, tty: str = "SCD") -> float:
+    """RxNorm's finer distinctions (qualifier, duration, package volume, salt) as a factor in (0, 1]:
+    one the query states and the catalog drug lacks or contradicts costs more than one it does not state.
+    A salt is the identity of an ingredient row ("Tazobactam Sodium" vs "Tazobactam") but only wording
+    on a clinical drug, which RxNorm names once with its precise ingredient."""
+    f = 1.0
+    if q.qualifier != r.qualifier:
+        f *= 0.75 if q.qualifier else 0.9
+    if q.duration and r.duration != q.duration:
+        f *= 0.85 if r.duration is None else 0.7
+    if q.volume != r.volume:
+        f *= (0.85 if r.volume is None else 0.7) if q.volume else 0.9
+    if q.salts and not q.salts <= r.salts:
+        f *= 0.7 if tty in ("IN", "PIN", "MIN") else 0.9
+    return f
 
 
 class DrugCatalog:
@@ -252,6 +369,17 @@ class DrugCatalog:
 
         self.parsed = [parse_catalog_name(n) for n in names]
         self.tty = list(ttys)
+        # a qualifier without a duration ("Sensor aripiprazole 20 MG ...") shows only against the
+        # ingredient names: leading words whose removal leaves a known ingredient qualify the product
+        known = {n for p, t in zip(self.parsed, self.tty) if t in ("IN", "PIN", "MIN") for n in p.names}
+        for p, name in zip(self.parsed, names):
+            if p.names and p.names[0] not in known and p.qualifier is None and not name.startswith("{"):
+                words = p.names[0].split()
+                cut = next((k for k in range(1, min(len(words), 4)) if " ".join(words[k:]) in known
+                            and _QUALIFIER.fullmatch(" ".join(words[:k]))), None)
+                if cut:
+                    p.qualifier, p.names[0] = " ".join(words[:cut]), " ".join(words[cut:])
+        self.qualifiers = sorted({p.qualifier for p in self.parsed if p.qualifier}, key=lambda s: -len(s))
         by_ing: dict[str, list[int]] = {}
         for i, p in enumerate(self.parsed):
             for name in set(p.names):
@@ -260,24 +388,44 @@ class DrugCatalog:
         self.vocab = sorted(self.by_ingredient)
         self.brands = {p.brand for p in self.parsed if p.brand}
 
-    def resolve(self, q: ParsedDrug) -> ParsedDrug:
-        """Map each query name onto the catalog's ingredient vocabulary (typos via RapidFuzz)."""
+    def _lookup(self, name: str) -> tuple[str | None, float]:
+        if name in self.by_ingredient:
+            return name, 100.0
+        if len(name) < 4:
+            return None, 0.0
         from rapidfuzz import fuzz, process
 
+        hit = process.extractOne(name, self.vocab, scorer=fuzz.ratio, score_cutoff=85)
+        return (hit[0], hit[1]) if hit else (None, 0.0)
+
+    def resolve(self, q: ParsedDrug) -> ParsedDrug:
+        """Map each query name onto the catalog's ingredient vocabulary (typos via RapidFuzz)."""
         names = []
         raws = [normalize_ingredient(r) for r in q.raw_names] if len(q.raw_names) == len(q.names) else []
-        for i, n in enumerate(q.names):
-            options = [n] + ([raws[i]] if raws and raws[i] != n else [])  # generic first, then as written
-            known = next((o for o in options if o in self.by_ingredient), None)
-            if known is None:
-                hits = [process.extractOne(o, self.vocab, scorer=fuzz.ratio, score_cutoff=85)
-                        for o in options if len(o) >= 4]
-                hits = [h for h in hits if h]
-                known = max(hits, key=lambda h: h[1])[0] if hits else None
+        i = 0
+        while i < len(q.names):
+            # a comma may sit inside one ingredient ("insulin isophane, human"): join pieces that are no
+            # ingredient alone into one the catalog knows
+            alone = next((j for j in range(i + 1, len(raws)) if self._lookup(raws[j])[1] >= 90), len(raws))
+            joined = next(((j, hit) for j in range(alone, i + 1, -1)
+                           for hit in [self._lookup(" ".join(raws[i:j]))] if hit[1] >= 90), None)
+            if joined:
+                names.append(joined[1][0])
+                i = joined[0]
+                continue
+            # as written first when the catalog knows it ("divalproex", "isosorbide dinitrate" misspelt):
+            # the dictionary's generic may be a broader parent or only a sub-phrase of what was written
+            raw = self._lookup(raws[i]) if raws else (None, 0.0)
+            generic = self._lookup(q.names[i])
+            known = raw[0] if raw[1] >= 90 or raw[1] > generic[1] else generic[0]
             if known:
                 names.append(known)
+            i += 1
         brand = q.brand if q.brand in self.brands else next((r for r in q.raw_names if r in self.brands), None)
-        return ParsedDrug(names=names, raw_names=q.raw_names, strengths=q.strengths, form=q.form, brand=brand)
+        written = f" {' '.join(q.raw_names)} "
+        qualifier = next((x for x in self.qualifiers if f" {x} " in written), None)
+        return ParsedDrug(names=names, raw_names=q.raw_names, strengths=q.strengths, form=q.form, brand=brand,
+                          salts=q.salts, duration=q.duration, volume=q.volume, qualifier=qualifier)
 
     def rows_for(self, q: ParsedDrug):
         import numpy as np

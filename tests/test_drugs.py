@@ -69,3 +69,155 @@ def test_brand_prefers_branded_drug():
     assert cat.fit(generic, range(3)).argmax() == 0
     stated = cat.resolve(parse_query("diazepam 5 mg oral tablet"))
     assert drug_fit(stated, parse_catalog_name("Diazepam 5 MG Oral Tablet"), "SCD") == pytest.approx(1.0)
+
+
+# --- RxNorm name structure: "[2 ML] [Qualifier] [24 HR] Ingredient Strength Form" ---------------------------
+
+@pytest.mark.parametrize("name,names,strengths,form,extra", [
+    ("24 HR Nifedipine 30 MG Extended Release Oral Tablet", ["nifedipine"], {(30.0, "mg")},
+     "extended release oral tablet", {"duration": 24}),
+    ("Abuse-Deterrent 12 HR Venlafaxine Hydrochloride 75 MG Extended Release Oral Capsule", ["venlafaxine"],
+     {(75.0, "mg")}, "extended release oral capsule",
+     {"duration": 12, "qualifier": "abuse-deterrent", "salts": {"hydrochloride"}}),
+    ("60/40 Release 24 HR Nifedipine 60 MG Extended Release Oral Capsule", ["nifedipine"], {(60.0, "mg")},
+     "extended release oral capsule", {"qualifier": "60/40 release"}),
+    ("0.4 ML Enoxaparin Sodium 100 MG/ML Prefilled Syringe", ["enoxaparin"], {(100.0, "mg/ml")},
+     "prefilled syringe", {"volume": (0.4, "ml"), "salts": {"sodium"}}),
+    ("0.5 ML Sumatriptan 12 MG/ML Auto-Injector", ["sumatriptan"], {(12.0, "mg/ml")}, "auto-injector",
+     {"volume": (0.5, "ml")}),
+    ("200 ACTUAT Fluticasone 0.05 MG/ACTUAT Metered Dose Inhaler", ["fluticasone"], {(0.05, "mg/actuat")},
+     "metered dose inhaler", {"volume": (200.0, "actuat")}),
+    ("168 HR Clonidine 0.1 MG/HR Transdermal System", ["clonidine"], {(0.1, "mg/hr")}, "transdermal system",
+     {"duration": 168}),
+    ("sitagliptin / metformin Extended Release Oral Tablet", ["sitagliptin", "metformin"], set(),
+     "extended release oral tablet", {}),
+])
+def test_parse_catalog_prefixes(name, names, strengths, form, extra):
+    p = parse_catalog_name(name)
+    assert sorted(p.names) == sorted(names) and set(p.strengths) == strengths and p.form == form
+    for attr, value in extra.items():
+        got = getattr(p, attr)
+        assert (set(got) if attr == "salts" else got) == value
+
+
+@pytest.mark.parametrize("text,form,extra", [
+    ("nifedipine 30mg xl tab", "extended release oral tablet", {"duration": None}),
+    ("24 hr nifedipine 30 mg extended release tabs", "extended release oral tablet", {"duration": 24}),
+    ("12hr venlafaxine 75 mg caps", "extended release oral capsule", {"duration": 12}),  # a duration implies ER
+    ("venlafaxine 75 mg every 12 hours", None, {"duration": None}),  # a dosing interval, no duration
+    ("ondansetron 4 mg dissolving tablet", "disintegrating oral tablet", {}),
+    ("ondansetron 4mg odt", "disintegrating oral tablet", {}),
+    ("pantoprazole 40 mg delayed release tablet", "delayed release oral tablet", {}),
+    ("pantoprazole 40 mg ec tab", "delayed release oral tablet", {}),
+    ("nifedipine 3 mg/ml er suspension", "extended release suspension", {}),
+    ("0.4 ml enoxaparin sodium 100mg/ml pfs", "prefilled syringe", {"volume": (0.4, "ml")}),
+    ("0.5ml sumatriptan 12mg/ml autoinjector", "auto-injector", {"volume": (0.5, "ml")}),
+    ("2 ml ondansetron 2 mg/ml inj", "injection", {"volume": (2.0, "ml")}),
+    ("ondansetron 4 mg tabelt", "oral tablet", {}),  # one edit from a form word
+])
+def test_parse_query_forms_durations_volumes(text, form, extra):
+    p = parse_query(text)
+    assert p.form == form
+    for attr, value in extra.items():
+        assert getattr(p, attr) == value
+    assert not any(ch.isdigit() for n in p.names for ch in n)  # "12 hr" / "2 ml" never reach the name
+
+
+def test_volume_is_not_a_strength_and_split_concentration_is_one():
+    p = parse_query("0.4 ml enoxaparin 100 mg/ml")
+    assert set(p.strengths) == {(100.0, "mg/ml")} and p.volume == (0.4, "ml")
+    assert set(parse_query("ondansetron 4 mg / 5 ml oral solution").strengths) == {(0.8, "mg/ml")}
+
+
+def test_query_salts_read_through_typos():
+    assert parse_query("venlafaxine hydrochlorde 75 mg").salts == {"hydrochloride"}
+    assert parse_query("metoprolol HCl").salts == {"hydrochloride"}  # abbreviation spelled out
+    assert parse_query("ondansetron 4 mg").salts == frozenset()
+
+
+ER_CATALOG = [
+    ("Nifedipine", "IN"),
+    ("Nifedipine 30 MG Oral Tablet", "SCD"),
+    ("Nifedipine 60 MG Oral Tablet", "SCD"),
+    ("24 HR Nifedipine 60 MG Extended Release Oral Tablet", "SCD"),
+    ("12 HR Nifedipine 60 MG Extended Release Oral Tablet", "SCD"),
+    ("Abuse-Deterrent 12 HR Nifedipine 60 MG Extended Release Oral Tablet", "SCD"),
+    ("Sensor Nifedipine 30 MG Oral Tablet", "SCD"),
+    ("Enoxaparin", "IN"),
+    ("Enoxaparin Sodium", "IN"),
+    ("Enoxaparin Sodium 100 MG/ML Injectable Solution", "SCD"),
+    ("0.4 ML Enoxaparin Sodium 100 MG/ML Prefilled Syringe", "SCD"),
+    ("0.8 ML Enoxaparin Sodium 100 MG/ML Prefilled Syringe", "SCD"),
+    ("3 ML Enoxaparin Sodium 100 MG/ML Injection", "SCD"),
+    ("insulin isophane, human", "IN"),
+    ("insulin, regular, human", "IN"),
+    ("insulin isophane, human 70 UNT/ML / insulin, regular, human 30 UNT/ML Injectable Suspension", "SCD"),
+]
+
+
+@pytest.fixture(scope="module")
+def er_catalog():
+    names, ttys = zip(*ER_CATALOG)
+    return DrugCatalog(list(names), list(ttys))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("nifedipine 60 mg xl tab", "24 HR Nifedipine 60 MG Extended Release Oral Tablet"),  # tie: first listed
+    ("12 hr nifedipine 60 mg er tablet", "12 HR Nifedipine 60 MG Extended Release Oral Tablet"),
+    ("abuse-deterrent nifedipine 60 mg er tab", "Abuse-Deterrent 12 HR Nifedipine 60 MG Extended Release Oral Tablet"),
+    ("nifedipine 30 mg tab", "Nifedipine 30 MG Oral Tablet"),  # no qualifier stated: the plain product
+    ("sensor nifedipine 30 mg tab", "Sensor Nifedipine 30 MG Oral Tablet"),
+    ("0.8 ml enoxaparin 100 mg/ml syringe", "0.8 ML Enoxaparin Sodium 100 MG/ML Prefilled Syringe"),
+    ("3 ml enoxaparin sodium 100 mg/ml inj", "3 ML Enoxaparin Sodium 100 MG/ML Injection"),
+    ("enoxaparin 100 mg/ml injection", "Enoxaparin Sodium 100 MG/ML Injectable Solution"),
+    ("enoxaparin sodum", "Enoxaparin Sodium"),  # the named (misspelt) salt picks the salt form
+    ("enoxaparin", "Enoxaparin"),
+    ("insulin isophane, human 70 units/ml / insulin, regular, human 30 units/ml injection",
+     "insulin isophane, human 70 UNT/ML / insulin, regular, human 30 UNT/ML Injectable Suspension"),
+])
+def test_fit_reads_rxnorm_structure(er_catalog, text, expected):
+    q = er_catalog.resolve(parse_query(text))
+    fits = er_catalog.fit(q, range(len(ER_CATALOG)))
+    assert ER_CATALOG[int(fits.argmax())][0] == expected
+
+
+def test_stated_strength_beats_stated_form(er_catalog):
+    # 30 MG exists only as a plain tablet: the right strength in the wrong release form still wins
+    q = er_catalog.resolve(parse_query("nifedipine 30 mg er tab"))
+    fits = er_catalog.fit(q, range(len(ER_CATALOG)))
+    assert ER_CATALOG[int(fits.argmax())][0] == "Nifedipine 30 MG Oral Tablet"
+
+
+def test_catalog_qualifiers_and_comma_joined_ingredients(er_catalog):
+    assert {"abuse-deterrent", "sensor"} <= set(er_catalog.qualifiers)
+    q = er_catalog.resolve(parse_query("insulin isophane, human"))
+    assert q.names == ["insulin isophane human"]  # the comma is inside one ingredient, not a combination
+
+
+@pytest.fixture(scope="module")
+def er_matcher(embedder, config, tmp_path_factory):
+    """A Matcher over the hand-made RxNorm rows above (real MiniLM, real FAISS)."""
+    import pandas as pd
+
+    from ray_app.build import build_index, local_embed_stream
+    from ray_app.index import IndexBundle
+    from ray_app.match import Matcher
+
+    d = tmp_path_factory.mktemp("er_catalog")
+    rows = [("", "RXNORM", tty, str(900000 + i), name, "Clinical Drug" if tty == "SCD" else "Pharmacologic Substance")
+            for i, (name, tty) in enumerate(ER_CATALOG)]
+    pd.DataFrame(rows, columns=["CUI", "System", "TTY", "CODE", "STR", "STY"]).to_parquet(d / "rx.parquet", index=False)
+    build_index([str(d / "rx.parquet")], d / "index", config, local_embed_stream(embedder), embedder.dim,
+                embedder.encode, log=lambda m: None)
+    return Matcher(IndexBundle.load(str(d / "index"), model_fingerprint=embedder.fingerprint), config, embedder)
+
+
+def test_matcher_ranks_by_rxnorm_structure(er_matcher, config):
+    from ray_app.mapping import prepare
+
+    texts = ["12 hr nifedipine 60 mg er tablet", "0.8 ml enoxaparin 100 mg/ml pfs", "enoxaparin sodum",
+             "sensor nifedipine 30 mg tab", "nifedipine 60mg tab"]
+    res = er_matcher.match_batch(prepare(texts, ["Medicine"] * len(texts), config).queries)
+    assert res["description"].tolist() == [
+        "12 HR Nifedipine 60 MG Extended Release Oral Tablet", "0.8 ML Enoxaparin Sodium 100 MG/ML Prefilled Syringe",
+        "Enoxaparin Sodium", "Sensor Nifedipine 30 MG Oral Tablet", "Nifedipine 60 MG Oral Tablet"]
