@@ -31,12 +31,18 @@ def build_index(catalogs: list[str], out_dir: str | Path, config: Config, embed_
                 dim: int, embed_texts: Callable[[list[str]], np.ndarray],
                 log: Callable[[str], None] = print) -> dict:
     t0 = time.perf_counter()
-    tables = load_catalog(catalogs)
+    synonyms, sources = None, [str(c) for c in catalogs]
+    if config.index.hpo_synonyms:
+        from .hpo import default_obo_path, hpo_synonyms
+
+        synonyms = hpo_synonyms(config.index.hpo_obo)
+        sources.append(f"HPO synonyms: {config.index.hpo_obo or default_obo_path()}")
+    tables = load_catalog(catalogs, synonyms=synonyms)
     model_path = resolve_model_path(config.model.path)
     for system, t in tables.items():
         log(f"[build] {system}: {len(t):,} rows, {t['code_idx'].max() + 1:,} codes")
     writer = BundleWriter(out_dir, tables, model_path, model_fingerprint(model_path), dim, config,
-                          sources=[str(c) for c in catalogs])
+                          sources=sources)
     # longest-first keeps padding per encode batch small and the progress ETA honest
     plan = writer.plan.assign(_len=writer.plan["text"].str.len()).sort_values("_len", ascending=False,
                                                                               kind="stable").drop(columns="_len")

@@ -57,8 +57,34 @@ def _read_one(path: Path) -> pd.DataFrame:
     return out
 
 
-def load_catalog(paths: list[str | Path]) -> dict[str, pd.DataFrame]:
+def synonym_rows(catalog: pd.DataFrame, synonyms: pd.DataFrame, tty: str, source: str) -> pd.DataFrame:
+    """Extra strings (columns CODE, STR) as catalog rows of SNOMED codes the catalog already has; the
+    system, CUI and STY come from the code's own row, so an extra string can never create a code.
+
+    A wording is skipped when it would make two codes read the same: when the catalog already uses it (for
+    any code) or when it is linked to more than one of the catalog's codes.
+    """
+    own = catalog[catalog["System"] == "SNOMEDCT_US"]
+    own = own.iloc[np.argsort((own["STY"] == "").to_numpy(), kind="stable")]  # a row that has an STY first
+    own = own.drop_duplicates("CODE").set_index("CODE")
+    syn = synonyms.assign(CODE=synonyms["CODE"].astype(str), STR=synonyms["STR"].astype(str))
+    syn = syn[syn["CODE"].isin(own.index)]
+    syn = syn.assign(mt=[match_text(s) for s in syn["STR"]])
+    known = set(match_text(s) for s in catalog["STR"].unique())
+    single = syn.groupby("mt")["CODE"].transform("nunique") == 1
+    syn = syn[single & ~syn["mt"].isin(known) & (syn["mt"] != "")].drop_duplicates(["CODE", "mt"])
+    if syn.empty:
+        return catalog.iloc[:0]
+    rows = own.loc[syn["CODE"], ["CUI", "System", "STY"]].reset_index()
+    rows["STR"], rows["TTY"], rows["source"] = syn["STR"].to_numpy(), tty, source
+    return rows[list(REQUIRED_COLUMNS) + ["source"]]
+
+
+def load_catalog(paths: list[str | Path], synonyms: pd.DataFrame | None = None,
+                 synonyms_tty: str = "HPO") -> dict[str, pd.DataFrame]:
     """Read, validate and normalize catalog files into one table per system.
+
+    ``synonyms`` (CODE, STR) adds external wordings to codes already in the catalog (see ray_app.hpo).
 
     Each table is sorted by CODE then TTY preference, so a code's rows are contiguous (the per-code
     aggregation relies on it) and the first row of a code is its display name.
@@ -72,6 +98,8 @@ def load_catalog(paths: list[str | Path]) -> dict[str, pd.DataFrame]:
     df = df[(df["STR"] != "") & (df["CODE"] != "") & (df["System"] != "")]
     if df.empty:
         raise CatalogError(f"catalog {[str(p) for p in paths]}: no usable rows (every STR/CODE is empty)")
+    if synonyms is not None and not synonyms.empty:
+        df = pd.concat([df, synonym_rows(df, synonyms, synonyms_tty, synonyms_tty.lower())], ignore_index=True)
     df = df.drop_duplicates(subset=list(REQUIRED_COLUMNS))
     tables: dict[str, pd.DataFrame] = {}
     for system, part in df.groupby("System", sort=True):

