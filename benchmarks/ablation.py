@@ -34,7 +34,7 @@ DEFAULT_VARIANTS = [
     ("- lexical pool only", ["match.lexical_k=0"]),
     ("- fuzzy", ["match.w_fuzzy=0"]),
     ("- STY prior", ["match.w_sty=0"]),
-    ("- code aggregation", ["match.w_agg=0"]),
+    ("+ agreement bonus (w_agg 0.02)", ["match.w_agg=0.02"]),  # off by default: it cost accuracy
     ("- context penalty", ["match.w_context=0"]),
     ("- drug parser", ["match.w_drug=0", "match.drug_codes=0"]),
     ("- spelling", ["match.spelling=false"]),
