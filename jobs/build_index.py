@@ -4,14 +4,13 @@
 """
 from __future__ import annotations
 
-import argparse
 import sys
 
 from ray_app.build import build_index
-from ray_app.config import Config, load_config
+from ray_app.config import Config
 from ray_app.embed import Embedder
 
-from .common import actor_args, dataset_from_frame, embed_gpus, embed_pool_size, init_ray
+from .common import actor_args, catalog_job_main, dataset_from_frame, embed_gpus, embed_pool_size, init_ray
 
 
 def ray_embed_stream(config: Config, log=print):
@@ -42,14 +41,7 @@ def run(catalogs: list[str], out: str, config: Config, log=print) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m jobs.build_index", description=__doc__)
-    ap.add_argument("--catalog", nargs="+", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--config")
-    ap.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE")
-    args = ap.parse_args(argv)
-    run(args.catalog, args.out, load_config(args.config, args.set))
-    return 0
+    return catalog_job_main("python -m jobs.build_index", __doc__, run, argv)
 
 
 if __name__ == "__main__":

@@ -6,12 +6,11 @@ The output directory must be on storage every node sees (the build and map actor
 """
 from __future__ import annotations
 
-import argparse
 import sys
 
-from ray_app.config import Config, load_config
+from ray_app.config import Config
 
-from .common import init_ray
+from .common import catalog_job_main, init_ray
 
 
 def run(catalogs: list[str], out: str, config: Config) -> dict:
@@ -34,14 +33,7 @@ def run(catalogs: list[str], out: str, config: Config) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m jobs.tune_model", description=__doc__)
-    ap.add_argument("--catalog", nargs="+", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--config")
-    ap.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE")
-    args = ap.parse_args(argv)
-    run(args.catalog, args.out, load_config(args.config, args.set))
-    return 0
+    return catalog_job_main("python -m jobs.tune_model", __doc__, run, argv)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import numpy as np
 
 from .catalog import load_catalog
 from .config import Config
+from .devsets import typo  # one keyboard-slip model for the whole project
 
 
 def synonym_groups(tables: dict, max_strings: int = 8) -> list[list[str]]:
@@ -36,28 +37,6 @@ def synonym_groups(tables: dict, max_strings: int = 8) -> list[list[str]]:
             if len(distinct) >= 2:
                 groups.append(distinct[:max_strings])
     return groups
-
-
-def typo(text: str, rng: random.Random) -> str:
-    """One random character edit inside a word of 4+ letters (drop, double, swap or replace)."""
-    words = text.split()
-    long = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha()]
-    if not long:
-        return text
-    i = rng.choice(long)
-    w = words[i]
-    j = rng.randrange(1, len(w) - 1)
-    op = rng.randrange(4)
-    if op == 0:
-        w = w[:j] + w[j + 1:]
-    elif op == 1:
-        w = w[:j] + w[j] + w[j:]
-    elif op == 2:
-        w = w[:j - 1] + w[j] + w[j - 1] + w[j + 1:]
-    else:
-        w = w[:j] + rng.choice("abcdefghijklmnopqrstuvwxyz") + w[j + 1:]
-    words[i] = w
-    return " ".join(words)
 
 
 def epoch_pairs(groups: list[list[str]], rng: random.Random, typo_rate: float) -> list[tuple[str, str]]:
