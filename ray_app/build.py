@@ -35,8 +35,9 @@ def build_index(catalogs: list[str], out_dir: str | Path, config: Config, embed_
     if config.index.hpo_synonyms:
         from .hpo import default_obo_path, hpo_synonyms
 
-        synonyms = hpo_synonyms(config.index.hpo_obo)
-        sources.append(f"HPO synonyms: {config.index.hpo_obo or default_obo_path()}")
+        obo = config.index.hpo_obo or default_obo_path()
+        synonyms = hpo_synonyms(obo)
+        sources.append(f"HPO synonyms: {obo}")
     tables = load_catalog(catalogs, synonyms=synonyms)
     model_path = resolve_model_path(config.model.path)
     for system, t in tables.items():

@@ -58,8 +58,9 @@ def _read_one(path: Path) -> pd.DataFrame:
 
 
 def synonym_rows(catalog: pd.DataFrame, synonyms: pd.DataFrame, tty: str, source: str) -> pd.DataFrame:
-    """Extra strings (columns CODE, STR) as catalog rows of SNOMED codes the catalog already has; the
-    system, CUI and STY come from the code's own row, so an extra string can never create a code.
+    """Extra strings (columns CODE, STR) as catalog rows (with ``match_text``) of SNOMED codes the catalog
+    already has; the system, CUI and STY come from the code's own row, so an extra string can never create a code.
+    ``catalog`` is load_catalog's working frame: the REQUIRED_COLUMNS plus ``match_text``.
 
     A wording is skipped when it would make two codes read the same: when the catalog already uses it (for
     any code) or when it is linked to more than one of the catalog's codes.
@@ -70,14 +71,14 @@ def synonym_rows(catalog: pd.DataFrame, synonyms: pd.DataFrame, tty: str, source
     syn = synonyms.assign(CODE=synonyms["CODE"].astype(str), STR=synonyms["STR"].astype(str))
     syn = syn[syn["CODE"].isin(own.index)]
     syn = syn.assign(mt=[match_text(s) for s in syn["STR"]])
-    known = set(match_text(s) for s in catalog["STR"].unique())
+    known = set(catalog["match_text"])
     single = syn.groupby("mt")["CODE"].transform("nunique") == 1
     syn = syn[single & ~syn["mt"].isin(known) & (syn["mt"] != "")].drop_duplicates(["CODE", "mt"])
     if syn.empty:
         return catalog.iloc[:0]
     rows = own.loc[syn["CODE"], ["CUI", "System", "STY"]].reset_index()
-    rows["STR"], rows["TTY"], rows["source"] = syn["STR"].to_numpy(), tty, source
-    return rows[list(REQUIRED_COLUMNS) + ["source"]]
+    rows["STR"], rows["TTY"], rows["source"], rows["match_text"] = syn["STR"].to_numpy(), tty, source, syn["mt"].to_numpy()
+    return rows[list(REQUIRED_COLUMNS) + ["source", "match_text"]]
 
 
 def load_catalog(paths: list[str | Path], synonyms: pd.DataFrame | None = None,
@@ -98,15 +99,16 @@ def load_catalog(paths: list[str | Path], synonyms: pd.DataFrame | None = None,
     df = df[(df["STR"] != "") & (df["CODE"] != "") & (df["System"] != "")]
     if df.empty:
         raise CatalogError(f"catalog {[str(p) for p in paths]}: no usable rows (every STR/CODE is empty)")
-    if synonyms is not None and not synonyms.empty:
-        df = pd.concat([df, synonym_rows(df, synonyms, synonyms_tty, synonyms_tty.lower())], ignore_index=True)
     df = df.drop_duplicates(subset=list(REQUIRED_COLUMNS))
+    df = df.assign(match_text=[match_text(s) for s in df["STR"].tolist()])  # once: the synonym join needs it too
+    if synonyms is not None and not synonyms.empty:
+        # synonym rows are new (CODE, match text) pairs by construction: no duplicates to drop again
+        df = pd.concat([df, synonym_rows(df, synonyms, synonyms_tty, synonyms_tty.lower())], ignore_index=True)
     tables: dict[str, pd.DataFrame] = {}
     for system, part in df.groupby("System", sort=True):
         part = part.copy()
         ranks = TTY_RANK.get(system, {})
         part["tty_rank"] = part["TTY"].map(ranks).fillna(UNRANKED).astype(np.int16)
-        part["match_text"] = [match_text(s) for s in part["STR"].tolist()]
         part = part[part["match_text"] != ""]
         part = part.sort_values(["CODE", "tty_rank", "STR"], kind="stable")
         # Rows of one code that embed identically (FN "Asthma (disorder)" vs PT "Asthma") add nothing.
