@@ -31,6 +31,9 @@ def default_obo_path() -> Path:
 def hpo_synonyms(obo_path: str | Path | None = None) -> pd.DataFrame:
     """One row per (SNOMED code, HPO wording): columns CODE, STR, kind (name | exact | layperson)."""
     path = Path(obo_path) if obo_path else default_obo_path()
+    if not path.is_file():
+        raise FileNotFoundError(f"HPO ontology file not found: {path} (index.hpo_obo); "
+                                "or build without HPO synonyms: --set index.hpo_synonyms=false")
     rows = []
     for term in re.split(r"(?:^|\n)\[Term\]\n", path.read_text(encoding="utf-8"))[1:]:
         term = term.split("\n\n", 1)[0]

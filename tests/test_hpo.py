@@ -83,6 +83,11 @@ def test_reader_keeps_exact_synonyms_of_linked_live_terms(obo):
     assert dict(zip(diarrhea["STR"], diarrhea["kind"]))["Loose stools"] == "layperson"
 
 
+def test_missing_obo_file_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="index.hpo_synonyms=false"):
+        hpo_synonyms(tmp_path / "missing.obo")
+
+
 def test_join_never_creates_codes_or_ties(obo, hpo_catalog):
     raw = pd.read_parquet(hpo_catalog[0])
     raw = raw.assign(match_text=[match_text(s) for s in raw["STR"]])  # as load_catalog's working frame has it
