@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ray_app.config import Config
-from ray_app.index import IndexBundle
-from ray_app.match import RESULT_COLUMNS, Matcher
+from ray_app.index.bundle import IndexBundle
+from ray_app.match.matcher import RESULT_COLUMNS, Matcher
 
 
 class IndexReplica:

@@ -1,6 +1,6 @@
 """Long-lived actor pools for the streaming map job: QueryEmbedder actors -> IndexReplica actors.
 
-``RayBackend`` has the ``submit``/``collect``/``close`` interface of ``ray_app.stream``: each chunk of
+``RayBackend`` has the ``submit``/``collect``/``close`` interface of ``ray_app.batch.stream``: each chunk of
 new distinct queries is embedded by one embedding actor and matched by one IndexReplica (the object ref
 passes between them without visiting the driver). Actors restart (``ray.max_restarts``) and their calls
 retry (``ray.max_task_retries``), so a dead actor costs a retry, not the job.
@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ray_app.match import RESULT_COLUMNS
+from ray_app.match.matcher import RESULT_COLUMNS
 
 from .embedder import QueryEmbedder
 from .index_replica import IndexReplica
@@ -148,7 +148,7 @@ class RayBackend:
 def _actor_start_error(exc: Exception) -> Exception:
     """An actor that failed in its constructor (a truncated index, a missing model): the engine's own
     error message, not a Ray traceback."""
-    from ray_app.index import IndexBundleError
+    from ray_app.index.bundle import IndexBundleError
 
     text = str(exc)
     lines = [line.strip() for line in text.splitlines()]

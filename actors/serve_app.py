@@ -3,7 +3,7 @@
 Lives in ``actors/`` because its deployments are the same thin wrappers as the batch job's actors:
 ``Embedder`` *is* ``actors.embedder.QueryEmbedder`` and ``IndexReplica`` extends
 ``actors.index_replica.IndexReplica`` with two read-only reports, so the online path runs the batch
-engine's code (``ray_app.online``: ``mapping.prepare`` -> ``Matcher.match_batch`` -> ``mapping.assemble``).
+engine's code (``ray_app.online.shape``: ``mapping.prepare`` -> ``Matcher.match_batch`` -> ``mapping.assemble``).
 
     harmonize serve --index build/demo_index          # local Ray, http://127.0.0.1:8000
     serve deploy deploy/serve_config.yaml             # a running cluster; import path actors.serve_app:build_app
@@ -22,13 +22,13 @@ from ray import serve
 
 from actors.embedder import QueryEmbedder
 from actors.index_replica import IndexReplica
-from ray_app import online
-from ray_app.api import build_api
+from ray_app.online import shape as online
+from ray_app.online.api import build_api
 from ray_app.config import Config, load_config
 from ray_app.embed import model_fingerprint, resolve_model_path
-from ray_app.expand import load_expander
-from ray_app.index import IndexBundle
-from ray_app.match import RESULT_COLUMNS
+from ray_app.text.expand import load_expander
+from ray_app.index.bundle import IndexBundle
+from ray_app.match.matcher import RESULT_COLUMNS
 
 APP_NAME = "harmonize"
 
@@ -51,7 +51,7 @@ class ServeIndexReplica(IndexReplica):
 
 @serve.ingress()
 class Ingress:
-    """Validation, auth, audit and the page (``ray_app.api``); normalization/anchors here, matching downstream."""
+    """Validation, auth, audit and the page (``ray_app.online.api``); normalization/anchors here, matching downstream."""
 
     def __init__(self, index_dir: str, config: dict, embedder, replica, llm=None):
         self.cfg = Config.from_dict(config)

@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ray_app.config import load_config  # noqa: E402
 from ray_app.engine import load_engine  # noqa: E402
-from ray_app.evaluate import (K_EVAL, _AnchorCache, dense_only_config, evaluate, fuzzy_ranker,  # noqa: E402
+from ray_app.evaluate.harness import (K_EVAL, _AnchorCache, dense_only_config, evaluate, fuzzy_ranker,  # noqa: E402
                               local_engine_ranker, read_gold)
-from ray_app.expand import configured_anchors  # noqa: E402
-from ray_app.match import Matcher  # noqa: E402
+from ray_app.text.expand import configured_anchors  # noqa: E402
+from ray_app.match.matcher import Matcher  # noqa: E402
 
 DEFAULT_VARIANTS = [
     ("full", []),

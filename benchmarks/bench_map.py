@@ -22,12 +22,12 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ray_app.build import build_index, local_embed_stream  # noqa: E402
-from ray_app.catalog import load_catalog  # noqa: E402
+from ray_app.index.build import build_index, local_embed_stream  # noqa: E402
+from ray_app.catalog.load import load_catalog  # noqa: E402
 from ray_app.config import load_config  # noqa: E402
 from ray_app.embed import Embedder  # noqa: E402
 from ray_app.engine import load_engine  # noqa: E402
-from ray_app.mapping import local_match_fn, map_dataframe  # noqa: E402
+from ray_app.batch.prepare import local_match_fn, map_dataframe  # noqa: E402
 
 SNOMED_TYPES = {"Laboratory Procedure": "Lab", "Diagnostic Procedure": "Procedure",
                 "Therapeutic or Preventive Procedure": "Procedure", "Disease or Syndrome": "Diagnosis",

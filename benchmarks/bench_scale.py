@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_map import SNOMED_TYPES, noisy  # noqa: E402
 from procmem import TreeSampler  # noqa: E402
 
-from ray_app.catalog import load_catalog  # noqa: E402
+from ray_app.catalog.load import load_catalog  # noqa: E402
 from ray_app.config import load_config  # noqa: E402
 
 MiB = 1 << 20
@@ -139,7 +139,7 @@ def main() -> int:
 
     if args.sample:
         from ray_app.engine import load_engine
-        from ray_app.stream import LocalBackend, map_stream
+        from ray_app.batch.stream import LocalBackend, map_stream
 
         sample = work / "sample.parquet"
         pq.write_table(pq.read_table(src).slice(0, args.sample), sample)

@@ -3,7 +3,7 @@ concurrency 1 and 8, and of the same queries through the in-process engine in th
 
     python benchmarks/bench_serve.py --index build/demo_index --requests 300 --json build/bench_serve.json
 
-The queries cycle through the page's examples (ray_app/site/examples.json). Serve overhead is reported as
+The queries cycle through the page's examples (ray_app/online/site/examples.json). Serve overhead is reported as
 the ratio of median latencies (Serve at concurrency 1 / in-process).
 """
 from __future__ import annotations
@@ -71,7 +71,7 @@ def bench_http(base: str, qs: list[tuple[str, str]], n: int, concurrency: int) -
 
 def bench_inprocess(index: str, config, qs: list[tuple[str, str]], n: int) -> dict:
     from ray_app.engine import load_engine
-    from ray_app.online import map_pairs, online_config
+    from ray_app.online.shape import map_pairs, online_config
 
     cfg = online_config(config)
     if not cfg.model.threads:  # the same torch threads as the Serve app's Embedder deployment

@@ -7,7 +7,7 @@ default) marks rows more likely wrong than right.
         --dev synthetic=build/synth_index:build/devsets/synthetic_gold.csv \
         --dev hackathon=build/demo_index:../shared/data/eval/hackathon_samples.csv
 
-Prints the coefficients to paste into ``ray_app/score.py`` (CONFIDENCE_COEF), and the expected
+Prints the coefficients to paste into ``ray_app/match/score.py`` (CONFIDENCE_COEF), and the expected
 calibration error (ECE) and review-flag figures of the current and the fitted model, per dev set, with a
 2-fold cross-fit so the figures are not measured on the rows the model was fit on.
 """
@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ray_app.config import load_config  # noqa: E402
 from ray_app.engine import load_engine  # noqa: E402
-from ray_app.evaluate import K_EVAL, build_rankers, evaluate, read_gold  # noqa: E402
-from ray_app.score import CONFIDENCE_FEATURES, confidence, confidence_features  # noqa: E402
+from ray_app.evaluate.harness import K_EVAL, build_rankers, evaluate, read_gold  # noqa: E402
+from ray_app.match.score import CONFIDENCE_FEATURES, confidence, confidence_features  # noqa: E402
 
 
 def collect(index: str, gold_path: str, cfg) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 
-from ray_app.build import build_index
+from ray_app.index.build import build_index
 from ray_app.config import Config
 from ray_app.embed import Embedder
 

@@ -1,5 +1,5 @@
 """Evaluate on a big gold set through Ray: the gold's distinct queries go through the same embedding pool and
-IndexReplica actors as ``jobs.map_file``; the metrics and the report are ``ray_app.evaluate``'s.
+IndexReplica actors as ``jobs.map_file``; the metrics and the report are ``ray_app.evaluate.harness``'s.
 
     ray job submit --working-dir . -- python -m jobs.evaluate --index idx/ --gold gold.csv --report out/
 
@@ -15,10 +15,10 @@ import sys
 from pathlib import Path
 
 from ray_app.config import Config, load_config
-from ray_app.evaluate import (K_EVAL, dense_only_config, engine_ranker, evaluate, fuzzy_ranker, read_gold,
+from ray_app.evaluate.harness import (K_EVAL, dense_only_config, engine_ranker, evaluate, fuzzy_ranker, read_gold,
                               sample_gold, write_report)
-from ray_app.expand import load_expander
-from ray_app.index import IndexBundle
+from ray_app.text.expand import load_expander
+from ray_app.index.bundle import IndexBundle
 
 from .map_file import check_index, ray_match_fn
 

@@ -6,7 +6,7 @@ actors -> one parquet part per block + manifest (resumable) -> optional merge in
 
 --input/--output: local paths or pyarrow filesystem URIs (s3://bucket/in/, gs://..., file://...). An output
 with a .parquet/.csv/.tsv/.xlsx suffix is merged into that one file; otherwise it is a directory of
-parquet parts with _manifest.json (see ray_app.stream). Progress (rows, rows/s, ETA) goes to the job log.
+parquet parts with _manifest.json (see ray_app.batch.stream). Progress (rows, rows/s, ETA) goes to the job log.
 """
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ import pandas as pd
 
 from ray_app.config import Config, load_config
 from ray_app.embed import model_fingerprint, resolve_model_path
-from ray_app.expand import load_expander
-from ray_app.index import IndexBundle
-from ray_app.match import RESULT_COLUMNS
-from ray_app.stream import OutputLayout, map_stream
+from ray_app.text.expand import load_expander
+from ray_app.index.bundle import IndexBundle
+from ray_app.match.matcher import RESULT_COLUMNS
+from ray_app.batch.stream import OutputLayout, map_stream
 
 from .common import actor_args, dataset_from_frame, embed_gpus, embed_pool_size, init_ray
 
@@ -31,7 +31,7 @@ def _log(message: str) -> None:
 
 
 def ray_match_fn(index_dir: str, config: Config):
-    """A match_fn (see ray_app.mapping) backed by an embedding pool and IndexReplica actors."""
+    """A match_fn (see ray_app.batch.prepare) backed by an embedding pool and IndexReplica actors."""
     def run(queries: pd.DataFrame) -> pd.DataFrame:
         if queries.empty:
             return pd.DataFrame(columns=["qid", *RESULT_COLUMNS])

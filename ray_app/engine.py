@@ -1,10 +1,10 @@
 """Load the whole in-process engine (index + embedder + matcher) with the model/index check."""
 from __future__ import annotations
 
-from .config import Config
-from .embed import Embedder
-from .index import IndexBundle
-from .match import Matcher
+from ray_app.config import Config
+from ray_app.embed import Embedder
+from ray_app.index.bundle import IndexBundle
+from ray_app.match.matcher import Matcher
 
 
 def load_engine(index_dir: str, config: Config) -> Matcher:

@@ -21,9 +21,9 @@ from typing import Callable
 
 import numpy as np
 
-from .catalog import load_catalog
-from .config import Config
-from .devsets import typo  # one keyboard-slip model for the whole project
+from ray_app.catalog.load import load_catalog
+from ray_app.config import Config
+from ray_app.evaluate.devsets import typo  # one keyboard-slip model for the whole project
 
 
 def synonym_groups(tables: dict, max_strings: int = 8) -> list[list[str]]:
@@ -57,7 +57,7 @@ def training_groups(catalogs: list[str], config: Config) -> list[list[str]]:
     tables = load_catalog(catalogs)
     groups = synonym_groups(tables, config.tune.max_strings_per_code)
     if config.tune.hpo:
-        from .hpo import hpo_synonyms, linked_groups
+        from ray_app.catalog.hpo import hpo_synonyms, linked_groups
 
         groups += [g[:config.tune.max_strings_per_code]
                    for g in linked_groups(tables, hpo_synonyms(config.index.hpo_obo))]
@@ -71,7 +71,7 @@ def tune_model(catalogs: list[str], out_dir: str | Path, config: Config | None =
     import torch.nn.functional as F
     from sentence_transformers import SentenceTransformer
 
-    from .embed import pick_device, resolve_model_path
+    from ray_app.embed import pick_device, resolve_model_path
 
     config = config or Config()
     cfg = config.tune

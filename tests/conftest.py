@@ -98,7 +98,7 @@ def embedder(config):
 
 @pytest.fixture(scope="session")
 def tiny_index(tiny_catalog, embedder, config, tmp_path_factory) -> str:
-    from ray_app.build import build_index, local_embed_stream
+    from ray_app.index.build import build_index, local_embed_stream
 
     out = tmp_path_factory.mktemp("index") / "tiny"
     build_index(tiny_catalog, out, config, local_embed_stream(embedder), embedder.dim, embedder.encode,
@@ -108,8 +108,8 @@ def tiny_index(tiny_catalog, embedder, config, tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def matcher(tiny_index, config, embedder):
-    from ray_app.index import IndexBundle
-    from ray_app.match import Matcher
+    from ray_app.index.bundle import IndexBundle
+    from ray_app.match.matcher import Matcher
 
     return Matcher(IndexBundle.load(tiny_index, model_fingerprint=embedder.fingerprint), config, embedder)
 
@@ -127,7 +127,7 @@ def ray_local():
 @pytest.fixture(scope="session")
 def demo_index(embedder, config, tmp_path_factory) -> str:
     """The embedded default catalog, built once per session (about 80 s on 2 cores)."""
-    from ray_app.build import build_index, local_embed_stream
+    from ray_app.index.build import build_index, local_embed_stream
 
     prebuilt = os.environ.get("HARMONIZE_DEMO_INDEX")
     if prebuilt:

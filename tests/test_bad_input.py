@@ -1,6 +1,6 @@
 """Bad-input corpus: every case gets a clear error or flagged rows, and rows in == rows out.
 
-Inputs go through the real streaming reader and mapping (``ray_app.stream``, the engine behind both
+Inputs go through the real streaming reader and mapping (``ray_app.batch.stream``, the engine behind both
 ``harmonize map --local`` and the Ray job) with small blocks; index and catalog cases through the real
 loaders. Ray-path cases are in test_stream_ray.py.
 """
@@ -15,8 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from ray_app.config import Config
-from ray_app.io import InputError
-from ray_app.stream import LocalBackend, map_stream, read_output
+from ray_app.batch.tables import InputError
+from ray_app.batch.stream import LocalBackend, map_stream, read_output
 
 T, Y = "Input Entity Description", "Entity Type"
 ASTHMA, CHEST_XR, ASPIRIN = "195967001", "399208008", "1191"
@@ -242,7 +242,7 @@ def test_bad_output_type_fails_before_work(matcher, tmp_path):
 
 
 def test_cli_exit_code_2_on_bad_input(tiny_index, tmp_path, capsys):
-    from ray_app.cli import main
+    from jobs.cli import main
 
     src = csv_bytes(tmp_path, f"{T},{Y}\nasthma,Diagnosis\na,b,c,d\n".encode())
     assert main(["map", "--local", "--index", tiny_index, "--input", str(src), "--output", str(tmp_path / "o.csv")]) == 2
@@ -268,7 +268,7 @@ CATALOG_CASES = {
 @pytest.mark.parametrize("name", sorted(CATALOG_CASES))
 def test_bad_catalog(name, tmp_path):
     from conftest import tiny_frame
-    from ray_app.catalog import CatalogError, load_catalog
+    from ray_app.catalog.load import CatalogError, load_catalog
 
     make, msg = CATALOG_CASES[name]
     with pytest.raises(CatalogError, match=msg):
@@ -293,7 +293,7 @@ INDEX_CASES = {
 @pytest.mark.parametrize("name", sorted(INDEX_CASES))
 def test_bad_index(name, tiny_index, config, tmp_path):
     from ray_app.engine import load_engine
-    from ray_app.index import IndexBundle, IndexBundleError
+    from ray_app.index.bundle import IndexBundle, IndexBundleError
 
     d = tmp_path / "idx"
     shutil.copytree(tiny_index, d)
@@ -307,7 +307,7 @@ def test_bad_index(name, tiny_index, config, tmp_path):
 
 
 def test_index_from_another_model(tiny_index):
-    from ray_app.index import IndexBundle, IndexBundleError
+    from ray_app.index.bundle import IndexBundle, IndexBundleError
 
     with pytest.raises(IndexBundleError, match="built with embedding model"):
         IndexBundle.check(tiny_index, model_fingerprint="0000000000000000")

@@ -21,7 +21,7 @@ class FakeGpuIndex:
 def test_faiss_gpu_path_writes_a_cpu_index(kind, monkeypatch, tmp_path):
     import faiss
 
-    from ray_app.index import build_faiss
+    from ray_app.index.bundle import build_faiss
 
     calls = []
     monkeypatch.setattr(faiss, "get_num_gpus", lambda: 2, raising=False)

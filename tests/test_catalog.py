@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from ray_app.catalog import CatalogError, fingerprint, load_catalog
+from ray_app.catalog.load import CatalogError, fingerprint, load_catalog
 from tests.conftest import tiny_frame
 
 

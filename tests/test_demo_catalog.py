@@ -13,15 +13,15 @@ RIGHT = ["Paracetamol 500 mg", "Aspirin 10 mg", "Asthma", "persistent pain on th
 
 @pytest.fixture(scope="module")
 def demo_matcher(demo_index, config, embedder):
-    from ray_app.index import IndexBundle
-    from ray_app.match import Matcher
+    from ray_app.index.bundle import IndexBundle
+    from ray_app.match.matcher import Matcher
 
     return Matcher(IndexBundle.load(demo_index, model_fingerprint=embedder.fingerprint), config, embedder)
 
 
 @pytest.mark.skipif(not SAMPLES.exists(), reason="shared eval data not present")
 def test_hackathon_samples_stay_right(demo_matcher, config):
-    from ray_app.mapping import local_match_fn, map_dataframe
+    from ray_app.batch.prepare import local_match_fn, map_dataframe
 
     gold = pd.read_csv(SAMPLES, dtype=str)
     out, _ = map_dataframe(gold, local_match_fn(demo_matcher), config)
@@ -39,8 +39,8 @@ def test_hackathon_samples_stay_right(demo_matcher, config):
 @pytest.mark.skipif(not TEST_INPUTS.exists(), reason="shared eval data not present")
 def test_hilabs_test_file_through_ray(ray_local, demo_index, config, tmp_path):
     from jobs.map_file import run
-    from ray_app.index import IndexBundle
-    from ray_app.io import read_table
+    from ray_app.index.bundle import IndexBundle
+    from ray_app.batch.tables import read_table
 
     dst = tmp_path / "mapped.xlsx"
     run(demo_index, str(TEST_INPUTS), str(dst), config, top_k=3, log=lambda m: None)

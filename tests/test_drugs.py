@@ -1,6 +1,6 @@
 import pytest
 
-from ray_app.drugs import DrugCatalog, drug_fit, normalize_ingredient, parse_catalog_name, parse_query
+from ray_app.text.drugs import DrugCatalog, drug_fit, normalize_ingredient, parse_catalog_name, parse_query
 
 
 @pytest.mark.parametrize("text,names,strengths,form", [
@@ -199,9 +199,9 @@ def er_matcher(embedder, config, tmp_path_factory):
     """A Matcher over the hand-made RxNorm rows above (real MiniLM, real FAISS)."""
     import pandas as pd
 
-    from ray_app.build import build_index, local_embed_stream
-    from ray_app.index import IndexBundle
-    from ray_app.match import Matcher
+    from ray_app.index.build import build_index, local_embed_stream
+    from ray_app.index.bundle import IndexBundle
+    from ray_app.match.matcher import Matcher
 
     d = tmp_path_factory.mktemp("er_catalog")
     rows = [("", "RXNORM", tty, str(900000 + i), name, "Clinical Drug" if tty == "SCD" else "Pharmacologic Substance")
@@ -213,7 +213,7 @@ def er_matcher(embedder, config, tmp_path_factory):
 
 
 def test_matcher_ranks_by_rxnorm_structure(er_matcher, config):
-    from ray_app.mapping import prepare
+    from ray_app.batch.prepare import prepare
 
     texts = ["12 hr nifedipine 60 mg er tablet", "0.8 ml enoxaparin 100 mg/ml pfs", "enoxaparin sodum",
              "sensor nifedipine 30 mg tab", "nifedipine 60mg tab"]

@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 
 from conftest import tiny_frame
-from ray_app.catalog import load_catalog
-from ray_app.devsets import (HELDOUT, abbreviate, drug_variant, item_rng, noisy_variant, reorder_words,
+from ray_app.catalog.load import load_catalog
+from ray_app.evaluate.devsets import (HELDOUT, abbreviate, drug_variant, item_rng, noisy_variant, reorder_words,
                              synthetic_heldout, typo)
-from ray_app.evaluate import (build_rankers, evaluate, first_hit_rank, gold_frame, read_gold, split_codes,
+from ray_app.evaluate.harness import (build_rankers, evaluate, first_hit_rank, gold_frame, read_gold, split_codes,
                               write_report)
-from ray_app.text import match_text
+from ray_app.text.normalize import match_text
 
 # ------------------------------------------------------------------------------- metrics, no model
 GOLD = [  # text, type, codes, hand-made ranking (top 10)
@@ -191,7 +191,7 @@ def test_engine_rankers_and_report(matcher, config, tmp_path):
 
 
 def test_cli_eval(tiny_index, tmp_path, capsys):
-    from ray_app.cli import main
+    from jobs.cli import main
 
     gold = tmp_path / "gold.csv"
     pd.DataFrame({"Input Entity Description": ["Asthma", "heart attack", "aspirin"],

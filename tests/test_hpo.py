@@ -4,11 +4,11 @@ import json
 import pandas as pd
 import pytest
 
-from ray_app.catalog import load_catalog, synonym_rows
+from ray_app.catalog.load import load_catalog, synonym_rows
 from ray_app.config import Config
-from ray_app.hpo import hpo_synonyms
-from ray_app.mapping import prepare
-from ray_app.text import match_text
+from ray_app.catalog.hpo import hpo_synonyms
+from ray_app.batch.prepare import prepare
+from ray_app.text.normalize import match_text
 
 from conftest import FINDING, S, tiny_frame
 
@@ -107,7 +107,7 @@ def test_catalog_string_stays_the_display_name(obo, hpo_catalog):
 
 
 def test_index_built_with_hpo_maps_lay_wording(obo, hpo_catalog, embedder, tmp_path):
-    from ray_app.build import build_index, local_embed_stream
+    from ray_app.index.build import build_index, local_embed_stream
     from ray_app.engine import load_engine
 
     cfg = Config.from_dict({"index": {"hpo_synonyms": True, "hpo_obo": obo}})

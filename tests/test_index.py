@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from ray_app.config import IndexConfig
-from ray_app.index import IndexBundle, IndexBundleError, build_faiss
+from ray_app.index.bundle import IndexBundle, IndexBundleError, build_faiss
 
 
 def test_build_writes_bundle_and_loads(tiny_index, embedder):

@@ -3,8 +3,8 @@ import json
 import pandas as pd
 import pytest
 
-from ray_app.cli import main
-from ray_app.io import InputError, read_table, resolve_columns, write_table
+from jobs.cli import main
+from ray_app.batch.tables import InputError, read_table, resolve_columns, write_table
 
 
 def test_read_table_errors(tmp_path):

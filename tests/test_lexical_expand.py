@@ -5,11 +5,11 @@ import shutil
 import numpy as np
 import pytest
 
-from ray_app.expand import QueryExpander, anchors_for, lay_to_clinical, mine_acronyms
-from ray_app.index import IndexBundle, IndexBundleError
-from ray_app.lexical import LexicalIndex, tokens
-from ray_app.mapping import prepare
-from ray_app.score import confidence
+from ray_app.text.expand import QueryExpander, anchors_for, lay_to_clinical, mine_acronyms
+from ray_app.index.bundle import IndexBundle, IndexBundleError
+from ray_app.index.lexical import LexicalIndex, tokens
+from ray_app.batch.prepare import prepare
+from ray_app.match.score import confidence
 
 TEXTS = ["skin rash", "skin rash associated with acquired immunodeficiency syndrome", "oxygen gas",
          "excessive upper gastrointestinal gas", "joint stiffness", "stiff knee", "pain", "severe pain"]
@@ -70,7 +70,7 @@ def test_acronyms_are_mined_from_catalog_strings():
 
 
 def test_mined_acronyms_expand_only_non_words_unless_capitalised():
-    from ray_app.spell import Speller
+    from ray_app.text.spell import Speller
 
     speller = Speller.from_texts(["hearing aids"])
     speller.keep = frozenset({"aids", "hearing"})
@@ -109,7 +109,7 @@ def test_candidates_explain_their_signals_and_sources(matcher, config):
 
 def test_lexical_signal_can_be_switched_off(matcher, config):
     from ray_app.config import load_config
-    from ray_app.match import Matcher
+    from ray_app.match.matcher import Matcher
 
     cfg = load_config(None, ["match.w_lexical=0", "match.lexical_k=0"])
     off = Matcher(matcher.bundle, cfg, matcher.embedder)

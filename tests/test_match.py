@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from ray_app.mapping import local_match_fn, map_dataframe, prepare
+from ray_app.batch.prepare import local_match_fn, map_dataframe, prepare
 
 
 def top(matcher, config, text, etype):

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from ray_app import online
+from ray_app.online import shape as online
 from ray_app.config import Config, load_config
-from ray_app.mapping import local_match_fn, map_dataframe
-from ray_app.score import rescore
+from ray_app.batch.prepare import local_match_fn, map_dataframe
+from ray_app.match.score import rescore
 
 from conftest import REPO
 
@@ -75,7 +75,7 @@ def test_weights_rerank_updates_best_and_confidence(matcher, cfg):
 def test_request_models_enforce_configured_limits(cfg):
     from pydantic import ValidationError
 
-    from ray_app.api_models import build_models
+    from ray_app.online.models import build_models
 
     cfg = load_config(None, ["serve.max_text_chars=20", "serve.max_batch_items=2"])
     m = build_models(cfg, list(online.base_weights(cfg.match)))
@@ -103,7 +103,7 @@ def test_serve_config_section():
 
 
 def test_audit_log_holds_hashes_not_text(tmp_path, matcher, cfg):
-    from ray_app.audit import AuditLog, text_hash
+    from ray_app.online.audit import AuditLog, text_hash
 
     pairs = [("sore thraot", "Diagnosis")]
     results = online.map_pairs(matcher, pairs, cfg, top_k=2)
@@ -117,7 +117,7 @@ def test_audit_log_holds_hashes_not_text(tmp_path, matcher, cfg):
 
 
 def test_site_export_is_offline_and_replays_real_results(tmp_path, matcher, config):
-    from ray_app.site_export import export_site, record, record_key
+    from ray_app.online.site_export import export_site, record, record_key
 
     rec = record(matcher, config)
     files = export_site(tmp_path / "docs", rec)

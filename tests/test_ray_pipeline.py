@@ -7,9 +7,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from ray_app.index import IndexBundle, IndexBundleError
-from ray_app.io import InputError, read_table, write_table
-from ray_app.mapping import OUTPUT_COLUMNS, local_match_fn, map_dataframe
+from ray_app.index.bundle import IndexBundle, IndexBundleError
+from ray_app.batch.tables import InputError, read_table, write_table
+from ray_app.batch.prepare import OUTPUT_COLUMNS, local_match_fn, map_dataframe
 
 
 @pytest.fixture(scope="module")

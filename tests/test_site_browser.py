@@ -152,8 +152,8 @@ def test_static_export_replays_recorded_results(browser, demo_index, config, tmp
     from selenium.webdriver.common.by import By
 
     from ray_app.engine import load_engine
-    from ray_app.online import online_config
-    from ray_app.site_export import export_site, record
+    from ray_app.online.shape import online_config
+    from ray_app.online.site_export import export_site, record
 
     export_site(tmp_path / "docs", record(load_engine(demo_index, online_config(config)), config))
     d = browser

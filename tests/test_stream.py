@@ -1,4 +1,4 @@
-"""Streaming, resumable mapping (ray_app.stream) in-process: blocks, dedupe across blocks, manifest,
+"""Streaming, resumable mapping (ray_app.batch.stream) in-process: blocks, dedupe across blocks, manifest,
 crash at several points + resume == uninterrupted run (byte for byte), URIs, shards, merges, memory."""
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-import ray_app.stream as stream
+import ray_app.batch.stream as stream
 from ray_app.config import Config
-from ray_app.io import InputError
-from ray_app.mapping import local_match_fn, map_dataframe
-from ray_app.match import RESULT_COLUMNS
-from ray_app.stream import LocalBackend, Source, map_stream, read_output
+from ray_app.batch.tables import InputError
+from ray_app.batch.prepare import local_match_fn, map_dataframe
+from ray_app.match.matcher import RESULT_COLUMNS
+from ray_app.batch.stream import LocalBackend, Source, map_stream, read_output
 
 T, Y = "Input Entity Description", "Entity Type"
 POOL = [("Asthma", "Diagnosis"), ("asthma attack", "Diagnosis"), ("high blood pressure", "Diagnosis"),

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from ray_app.config import Config
-from ray_app.stream import read_output
+from ray_app.batch.stream import read_output
 
 from test_stream import make_input
 
@@ -54,7 +54,7 @@ def fault_free(ray_local, tiny_index, src, tmp_path_factory):
 
 
 def test_ray_stream_equals_local_stream(fault_free, matcher, src, tmp_path):
-    from ray_app.stream import LocalBackend, map_stream
+    from ray_app.batch.stream import LocalBackend, map_stream
 
     c = cfg()
     map_stream(str(src), str(tmp_path / "local"), LocalBackend(matcher, 16), c, top_k=2, expander=matcher.expander,
@@ -134,7 +134,7 @@ def test_truncated_faiss_index_is_a_clear_error_through_ray(ray_local, tiny_inde
     import shutil
 
     from jobs.map_file import run
-    from ray_app.index import IndexBundleError
+    from ray_app.index.bundle import IndexBundleError
 
     d = tmp_path / "idx"
     shutil.copytree(tiny_index, d)

@@ -3,8 +3,8 @@ import math
 import pytest
 
 from ray_app.config import Config, load_config
-from ray_app.expand import anchors_for
-from ray_app.text import canonical_entity_type, coerce_input, match_text
+from ray_app.text.expand import anchors_for
+from ray_app.text.normalize import canonical_entity_type, coerce_input, match_text
 
 
 @pytest.mark.parametrize("raw,canon", [

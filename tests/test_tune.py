@@ -5,7 +5,7 @@ import random
 import numpy as np
 import pytest
 
-from ray_app.catalog import load_catalog
+from ray_app.catalog.load import load_catalog
 from ray_app.config import Config
 from ray_app.tune import epoch_pairs, synonym_groups, training_groups, tune_model
 
@@ -76,7 +76,7 @@ def test_ray_job_trains_in_a_task(ray_local, tiny_catalog, tmp_path):
 
 
 def test_cli_reports_a_too_small_catalog(tiny_catalog, tmp_path, capsys):
-    from ray_app.cli import main
+    from jobs.cli import main
 
     rc = main(["tune", "--local", "--catalog", *tiny_catalog, "--out", str(tmp_path / "m"), "--set", "tune.hpo=false"])
     assert rc == 2 and "tune.batch_size=64" in capsys.readouterr().err

@@ -13,11 +13,11 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .config import Config
-from .expand import QueryExpander, configured_anchors
-from .io import resolve_columns
-from .match import RESULT_COLUMNS
-from .text import ENTITY_SYSTEM, canonical_entity_type, coerce_input, match_text
+from ray_app.config import Config
+from ray_app.text.expand import QueryExpander, configured_anchors
+from ray_app.batch.tables import resolve_columns
+from ray_app.match.matcher import RESULT_COLUMNS
+from ray_app.text.normalize import ENTITY_SYSTEM, canonical_entity_type, coerce_input, match_text
 
 OUTPUT_COLUMNS = ["Output Coding System", "Output Target Code", "Output Target Description",
                   "Output Semantic Type (STY)", "Output Term Type (TTY)", "Output Confidence", "Output Flags"]

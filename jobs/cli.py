@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from .config import Config, load_config
+from ray_app.config import Config, load_config
 
 DEFAULT_CATALOG_DIR = Path(__file__).resolve().parent.parent / "data" / "catalogs"
 
@@ -30,8 +30,8 @@ def cmd_build(args) -> int:
     cfg = _config(args)
     catalogs = args.catalog or default_catalogs()
     if args.local:
-        from .build import build_index, local_embed_stream
-        from .embed import Embedder
+        from ray_app.index.build import build_index, local_embed_stream
+        from ray_app.embed import Embedder
 
         emb = Embedder.from_config(cfg.model)
         build_index(catalogs, args.out, cfg, local_embed_stream(emb), emb.dim, emb.encode)
@@ -46,7 +46,7 @@ def cmd_tune(args) -> int:
     cfg = _config(args)
     catalogs = args.catalog or default_catalogs()
     if args.local:
-        from .tune import tune_model
+        from ray_app.tune import tune_model
 
         tune_model(catalogs, args.out, cfg)
     else:
@@ -59,7 +59,7 @@ def cmd_tune(args) -> int:
 def cmd_map(args) -> int:
     cfg = _config(args)
     if args.local:
-        from .stream import run_local
+        from ray_app.batch.stream import run_local
 
         stats = run_local(args.index, args.input, args.output, cfg, args.top_k, args.text_column, args.type_column,
                           args.sheet, resume=args.resume, keep_parts=args.keep_parts)
@@ -73,8 +73,8 @@ def cmd_map(args) -> int:
 
 
 def cmd_query(args) -> int:
-    from .engine import load_engine
-    from .mapping import prepare
+    from ray_app.engine import load_engine
+    from ray_app.batch.prepare import prepare
 
     cfg = _config(args)
     cfg.match.top_k = max(cfg.match.top_k, args.top_k)
@@ -101,7 +101,7 @@ def cmd_query(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluate import run_local
+    from ray_app.evaluate.harness import run_local
 
     cfg = _config(args)
     report = args.report or str(Path("build") / "reports" / Path(args.gold).stem)
@@ -148,9 +148,9 @@ def cmd_serve(args) -> int:
 
 
 def cmd_site(args) -> int:
-    from .engine import load_engine
-    from .online import online_config
-    from .site_export import export_site, record
+    from ray_app.engine import load_engine
+    from ray_app.online.shape import online_config
+    from ray_app.online.site_export import export_site, record
 
     cfg = _config(args)
     recorded = record(load_engine(args.index, online_config(cfg)), cfg)

@@ -12,9 +12,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .drugs import lexicon, parse_query
-from .spell import Speller
-from .text import match_text
+from ray_app.text.drugs import lexicon, parse_query
+from ray_app.text.spell import Speller
+from ray_app.text.normalize import match_text
 
 _MEASURE_WORDS = {"measurement", "test", "level", "levels", "assay", "count", "panel", "screen", "screening",
                   "culture", "titer", "titre", "ratio", "rate", "profile", "study", "analysis"}
@@ -248,7 +248,7 @@ def make_speller(texts, model_path: str | None = None) -> Speller:
     whole words of the embedding model's WordPiece vocabulary ("attack" is English, "thraot" is not)."""
     from pathlib import Path
 
-    from .embed import resolve_model_path
+    from ray_app.embed import resolve_model_path
 
     speller = Speller.from_texts(texts)
     to_generic, _ = lexicon()

@@ -9,7 +9,7 @@ Types with too few eligible codes are topped up with noisy copies of single-stri
 ``Variant`` says which is which).
 
 The noise is generic (typos, case, dropped / reordered words, common clinical abbreviations from
-``ray_app.expand``) and every random choice comes from a ``random.Random`` seeded per item, so a set
+``ray_app.text.expand``) and every random choice comes from a ``random.Random`` seeded per item, so a set
 rebuilds byte-identically from the same catalog and seed.
 """
 from __future__ import annotations
@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .catalog import load_catalog
-from .evaluate import GOLD_CODE, GOLD_TEXT, GOLD_TYPE, read_gold
-from .expand import ABBREVIATIONS
-from .text import match_text
+from ray_app.catalog.load import load_catalog
+from ray_app.evaluate.harness import GOLD_CODE, GOLD_TEXT, GOLD_TYPE, read_gold
+from ray_app.text.expand import ABBREVIATIONS
+from ray_app.text.normalize import match_text
 
 SNOMED, RXNORM = "SNOMEDCT_US", "RXNORM"
 # SNOMED CT entity types by UMLS semantic type of the code.
@@ -40,7 +40,7 @@ TYPE_STY: dict[str, set[str]] = {
 HELDOUT, NOISY_NAME = "heldout-synonym", "noisy-name"
 
 # ------------------------------------------------------------------------------------------ noise
-# multi-word phrase -> its abbreviations (the reverse of ray_app.expand.ABBREVIATIONS)
+# multi-word phrase -> its abbreviations (the reverse of ray_app.text.expand.ABBREVIATIONS)
 REVERSE_ABBREVIATIONS: dict[str, list[str]] = {}
 for _abbr, _phrase in sorted(ABBREVIATIONS.items()):
     if len(_phrase.split()) >= 2 and re.fullmatch(r"[a-z0-9]+", _abbr):
@@ -340,7 +340,7 @@ def cadec(path: str | Path) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    repo = Path(__file__).resolve().parent.parent
+    repo = Path(__file__).resolve().parents[2]
     ap = argparse.ArgumentParser(prog="make_devsets", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--catalog", nargs="+", default=sorted(str(p) for p in (repo / "data" / "catalogs").glob("demo_*.parquet")),

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import snowballstemmer
 
-from .arrays import concat_ranges
+from ray_app.arrays import concat_ranges
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 # Function words carry no concept; negations and qualifiers ("no", "without", "left") are kept on purpose.

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .text import match_text
+from ray_app.text.normalize import match_text
 
 _SYN = re.compile(r'^synonym: "((?:[^"\\]|\\.)*)" (EXACT|RELATED|BROAD|NARROW)(?: (\S+))?', re.M)
 _SNOMED_XREF = re.compile(r"^xref: SNOMEDCT_US:(\d+)", re.M)
 _NAME = re.compile(r"^name: (.*)$", re.M)
-# "Low T4", "renal TCC": acronyms are ambiguous across concepts; ray_app.expand handles them in context
+# "Low T4", "renal TCC": acronyms are ambiguous across concepts; ray_app.text.expand handles them in context
 _ACRONYM = re.compile(r"\b[A-Z0-9]*[A-Z][A-Z0-9]+\b")
 
 

@@ -20,10 +20,10 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from .api_models import WEIGHT_RANGE, BatchResponse, MapResponse, build_models
-from .audit import AuditLog
-from .config import Config
-from .online import base_weights
+from ray_app.online.models import WEIGHT_RANGE, BatchResponse, MapResponse, build_models
+from ray_app.online.audit import AuditLog
+from ray_app.config import Config
+from ray_app.online.shape import base_weights
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
 SITE_ASSETS = {"site.css": "text/css", "site.js": "text/javascript", "favicon.svg": "image/svg+xml",

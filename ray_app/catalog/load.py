@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .text import match_text
+from ray_app.text.normalize import match_text
 
 REQUIRED_COLUMNS = ("CUI", "System", "TTY", "CODE", "STR", "STY")
 SYSTEMS = ("RXNORM", "SNOMEDCT_US")
@@ -85,7 +85,7 @@ def load_catalog(paths: list[str | Path], synonyms: pd.DataFrame | None = None,
                  synonyms_tty: str = "HPO") -> dict[str, pd.DataFrame]:
     """Read, validate and normalize catalog files into one table per system.
 
-    ``synonyms`` (CODE, STR) adds external wordings to codes already in the catalog (see ray_app.hpo).
+    ``synonyms`` (CODE, STR) adds external wordings to codes already in the catalog (see ray_app.catalog.hpo).
 
     Each table is sorted by CODE then TTY preference, so a code's rows are contiguous (the per-code
     aggregation relies on it) and the first row of a code is its display name.

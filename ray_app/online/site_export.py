@@ -11,10 +11,10 @@ import shutil
 import time
 from pathlib import Path
 
-from .api import SITE_ASSETS, SITE_DIR, page_html
-from .api_models import WEIGHT_RANGE
-from .config import Config
-from .online import base_weights, index_info, map_pairs, online_config
+from ray_app.online.api import SITE_ASSETS, SITE_DIR, page_html
+from ray_app.online.models import WEIGHT_RANGE
+from ray_app.config import Config
+from ray_app.online.shape import base_weights, index_info, map_pairs, online_config
 
 
 def record_key(text: str, entity_type: str) -> str:

@@ -1,6 +1,6 @@
 """Evaluation harness: gold file -> rankers (full engine, dense-only, fuzzy-only) -> metrics and a report.
 
-A *ranker* maps the gold's distinct queries (the frame ``ray_app.mapping.prepare`` builds: qid, text,
+A *ranker* maps the gold's distinct queries (the frame ``ray_app.batch.prepare.prepare`` builds: qid, text,
 entity_type, system, anchors) to one ranked result per query, in query order. A result is a list of codes,
 or a dict ``{"codes": [...], "confidence": float, "flags": "a;b", "candidates": [...]}``; confidence and
 flags (``needs_review``) are optional and only the engine gives them.
@@ -23,11 +23,11 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from .config import Config
-from .io import InputError, read_table, resolve_columns
-from .mapping import prepare
-from .match import RESULT_COLUMNS
-from .text import ENTITY_SYSTEM, canonical_entity_type
+from ray_app.config import Config
+from ray_app.batch.tables import InputError, read_table, resolve_columns
+from ray_app.batch.prepare import prepare
+from ray_app.match.matcher import RESULT_COLUMNS
+from ray_app.text.normalize import ENTITY_SYSTEM, canonical_entity_type
 
 GOLD_TEXT, GOLD_TYPE, GOLD_CODE = "Input Entity Description", "Entity Type", "Standard Code"
 K_EVAL = 10
@@ -99,7 +99,7 @@ def results_to_ranked(results: pd.DataFrame, k: int = K_EVAL, confidence: bool =
 
 def engine_ranker(match_fn: Callable[[pd.DataFrame], pd.DataFrame], k: int = K_EVAL,
                   confidence: bool = True) -> Ranker:
-    """Wrap a match_fn (ray_app.mapping's contract: distinct queries -> RESULT_COLUMNS) as a ranker."""
+    """Wrap a match_fn (ray_app.batch.prepare's contract: distinct queries -> RESULT_COLUMNS) as a ranker."""
     def rank(queries: pd.DataFrame) -> list[dict]:
         if queries.empty:
             return []
@@ -196,7 +196,7 @@ def fuzzy_ranker(bundle, k: int = K_EVAL, chunk: int = 64, workers: int = -1,
 def build_rankers(matcher, config: Config, baselines: bool = True, batch_size: int = 256,
                   log: Callable[[str], None] | None = None) -> dict[str, Ranker]:
     """full (the engine as configured, top 10), and with baselines dense-only and fuzzy-only."""
-    from .match import Matcher
+    from ray_app.match.matcher import Matcher
 
     full_cfg = copy.deepcopy(config)
     full_cfg.match.top_k = K_EVAL
@@ -467,7 +467,7 @@ def sample_gold(gold: pd.DataFrame, limit: int | None, seed: int = 0) -> pd.Data
 def run_local(index_dir: str, gold_path: str, config: Config, report_dir: str | Path, baselines: bool = True,
               limit: int | None = None, log: Callable[[str], None] = print) -> dict:
     """The CLI's ``harmonize eval``: load the engine in this process, evaluate, write the report."""
-    from .engine import load_engine
+    from ray_app.engine import load_engine
 
     gold = sample_gold(read_gold(gold_path), limit)
     matcher = load_engine(index_dir, config)

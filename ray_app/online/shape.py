@@ -14,10 +14,10 @@ from pathlib import PurePath
 import numpy as np
 import pandas as pd
 
-from .config import Config, MatchConfig
-from .mapping import OUTPUT_COLUMNS, Prepared, assemble, prepare
-from .match import RESULT_COLUMNS
-from .score import WEIGHT_SIGNALS, confidence, confidence_features, rescore
+from ray_app.config import Config, MatchConfig
+from ray_app.batch.prepare import OUTPUT_COLUMNS, Prepared, assemble, prepare
+from ray_app.match.matcher import RESULT_COLUMNS
+from ray_app.match.score import WEIGHT_SIGNALS, confidence, confidence_features, rescore
 
 _OUTPUT_TO_KEY = dict(zip(OUTPUT_COLUMNS, ["system", "code", "description", "sty", "tty", "confidence", "flags"]))
 

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from .arrays import concat_ranges
-from .config import Config
-from .drugs import DrugCatalog, ParsedDrug, parse_query
-from .index import IndexBundle, SystemIndex
-from .score import confidence, confidence_features, context_penalty, sty_prior_matrix
+from ray_app.arrays import concat_ranges
+from ray_app.config import Config
+from ray_app.text.drugs import DrugCatalog, ParsedDrug, parse_query
+from ray_app.index.bundle import IndexBundle, SystemIndex
+from ray_app.match.score import confidence, confidence_features, context_penalty, sty_prior_matrix
 
 RESULT_COLUMNS = ["system", "code", "description", "sty", "tty", "confidence", "flags", "candidates"]
 
@@ -80,7 +80,7 @@ class Matcher:
         """Query expansion for this index (speller over its vocabulary, its mined acronyms), for
         ``mapping.prepare``; the same object ``expand.load_expander(index_dir)`` gives a driver."""
         if self._expander is None:
-            from .expand import load_expander
+            from ray_app.text.expand import load_expander
 
             self._expander = load_expander(self.bundle.root, self.embedder.path if self.embedder else None)
         return self._expander

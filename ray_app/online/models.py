@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from .config import Config
+from ray_app.config import Config
 
 WEIGHT_RANGE = (0.0, 2.0)
 

@@ -8,7 +8,7 @@ Layout::
     INDEX_DIR/<SYSTEM>/catalog.parquet   rows sorted by code (a code's rows are contiguous)
     INDEX_DIR/<SYSTEM>/vectors.f32       float32 (rows, dim), row i <-> catalog row i
     INDEX_DIR/<SYSTEM>/faiss.index       ids are catalog row numbers
-    INDEX_DIR/<SYSTEM>/lex_*.npy|json    IDF-weighted inverted index over the match texts (ray_app.lexical)
+    INDEX_DIR/<SYSTEM>/lex_*.npy|json    IDF-weighted inverted index over the match texts (ray_app.index.lexical)
 """
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .catalog import fingerprint as catalog_fingerprint
-from .config import Config, IndexConfig
-from .lexical import FILES as LEXICAL_FILES, LexicalIndex
+from ray_app.catalog.load import fingerprint as catalog_fingerprint
+from ray_app.config import Config, IndexConfig
+from ray_app.index.lexical import FILES as LEXICAL_FILES, LexicalIndex
 
 FORMAT_VERSION = 2  # 2: lexical index per system
 META = "meta.json"

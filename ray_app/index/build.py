@@ -8,10 +8,10 @@ from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from .catalog import load_catalog
-from .config import Config
-from .embed import Embedder, model_fingerprint, resolve_model_path
-from .index import BundleWriter
+from ray_app.catalog.load import load_catalog
+from ray_app.config import Config
+from ray_app.embed import Embedder, model_fingerprint, resolve_model_path
+from ray_app.index.bundle import BundleWriter
 
 # An embedding engine: given the plan (system, uid, text), yields (system, uids, vectors) in any order.
 EmbedStream = Callable[[pd.DataFrame], Iterable[tuple[str, np.ndarray, np.ndarray]]]
@@ -33,7 +33,7 @@ def build_index(catalogs: list[str], out_dir: str | Path, config: Config, embed_
     t0 = time.perf_counter()
     synonyms, sources = None, [str(c) for c in catalogs]
     if config.index.hpo_synonyms:
-        from .hpo import default_obo_path, hpo_synonyms
+        from ray_app.catalog.hpo import default_obo_path, hpo_synonyms
 
         obo = config.index.hpo_obo or default_obo_path()
         synonyms = hpo_synonyms(obo)

@@ -44,11 +44,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pyarrow import fs as pafs
 
-from .config import Config
-from .io import TEXT_COLUMN, TYPE_COLUMN, XLSX_MAX_ROWS, InputError, resolve_columns, sniff_delimited, write_table
-from .mapping import OUTPUT_COLUMNS, assemble, prepare
-from .match import RESULT_COLUMNS
-from .text import match_text
+from ray_app.config import Config
+from ray_app.batch.tables import TEXT_COLUMN, TYPE_COLUMN, XLSX_MAX_ROWS, InputError, resolve_columns, sniff_delimited, write_table
+from ray_app.batch.prepare import OUTPUT_COLUMNS, assemble, prepare
+from ray_app.match.matcher import RESULT_COLUMNS
+from ray_app.text.normalize import match_text
 
 MANIFEST = "_manifest.json"  # "_": parquet dataset readers (pyarrow, pandas, Ray Data) skip it
 CACHE_DIR = "_cache"
@@ -786,7 +786,7 @@ def read_output(uri: str | Path) -> pd.DataFrame:
         files = [b["file"] for b in sorted(man["blocks"], key=lambda b: b["id"])] if man else []
         tables = [pq.read_table(_io.BytesIO(_read_bytes(fs, _join(path, f)))) for f in files]
         return pa.concat_tables(tables).to_pandas() if tables else pd.DataFrame()
-    from .io import read_table
+    from ray_app.batch.tables import read_table
 
     return read_table(path)
 
@@ -795,7 +795,7 @@ def run_local(index_dir: str, input_uri: str, output_uri: str, config: Config, t
               text_col: str | None = None, type_col: str | None = None, sheet=None, resume: bool = False,
               keep_parts: bool = False, log: Callable[[str], None] = print) -> dict:
     """The whole streaming map in this process (no Ray): ``harmonize map --local``."""
-    from .engine import load_engine
+    from ray_app.engine import load_engine
 
     OutputLayout(output_uri)  # a bad output type fails before the model loads
     matcher = load_engine(index_dir, config)
