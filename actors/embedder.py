@@ -1,17 +1,17 @@
-"""Embedding actors for Ray Data ``map_batches`` (the model loads once per actor, on a GPU when given one)."""
+"""Embedding actors (the model loads once per actor, on a GPU when given one)."""
 from __future__ import annotations
 
 import numpy as np
 
 from ray_app.config import Config
-from ray_app.embed import Embedder
+from ray_app.embed import Embedder, encode_anchors
 
 
 class CatalogEmbedder:
-    """plan batch {system, uid, text} -> {system, uid, vector}."""
+    """Ray Data ``map_batches``: plan batch {system, uid, text} -> {system, uid, vector}."""
 
-    def __init__(self, config: dict):
-        self.embedder = Embedder.from_config(Config.from_dict(config).model)
+    def __init__(self, config: Config):
+        self.embedder = Embedder.from_config(config.model)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         vecs = self.embedder.encode([str(t) for t in batch["text"]])
@@ -19,19 +19,11 @@ class CatalogEmbedder:
 
 
 class QueryEmbedder:
-    """distinct-query batch -> the same batch plus ``anchor_vecs`` (rows, max_anchors, dim), zero-padded."""
+    """Distinct queries (``batch.prepare.Query``) -> (queries, one anchor-vector array per query), the
+    input of ``IndexReplica``; the pair goes replica-ward without visiting the driver."""
 
-    def __init__(self, config: dict, max_anchors: int):
-        self.embedder = Embedder.from_config(Config.from_dict(config).model)
-        self.max_anchors = max_anchors
+    def __init__(self, config: Config):
+        self.embedder = Embedder.from_config(config.model)
 
-    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        anchors = [list(a)[: self.max_anchors] for a in batch["anchors"]]
-        flat = list(dict.fromkeys(a for group in anchors for a in group))
-        vecs = self.embedder.encode(flat)
-        pos = {a: i for i, a in enumerate(flat)}
-        out = np.zeros((len(anchors), self.max_anchors, self.embedder.dim), dtype=np.float32)
-        for i, group in enumerate(anchors):
-            if group:
-                out[i, : len(group)] = vecs[[pos[a] for a in group]]
-        return {**batch, "anchor_vecs": out, "n_anchors": np.array([len(g) for g in anchors], dtype=np.int32)}
+    def __call__(self, queries: list) -> tuple[list, list[np.ndarray]]:
+        return queries, encode_anchors(self.embedder, [q.anchors for q in queries])

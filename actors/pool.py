@@ -1,6 +1,6 @@
-"""Long-lived actor pools for the streaming map job: QueryEmbedder actors -> IndexReplica actors.
+"""Long-lived actor pools for the batch path: QueryEmbedder actors -> IndexReplica actors.
 
-``RayBackend`` has the ``submit``/``collect``/``close`` interface of ``ray_app.batch.stream``: each chunk of
+``RayBackend`` is a backend of ``ray_app.batch.driver.Mapper`` (``submit``/``collect``/``close``): each chunk of
 new distinct queries is embedded by one embedding actor and matched by one IndexReplica (the object ref
 passes between them without visiting the driver). Actors restart (``ray.max_restarts``) and their calls
 retry (``ray.max_task_retries``), so a dead actor costs a retry, not the job.
@@ -13,11 +13,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
-
-from ray_app.match.matcher import RESULT_COLUMNS
 
 from .embedder import QueryEmbedder
 from .index_replica import IndexReplica
@@ -47,39 +42,31 @@ def _maybe_die(spec: dict | None, role: str, calls: int) -> None:
 
 
 class EmbedActor(QueryEmbedder):
-    def __init__(self, config: dict, max_anchors: int, fault: dict | None = None):
-        super().__init__(config, max_anchors)
+    def __init__(self, config, fault: dict | None = None):
+        super().__init__(config)
         self.fault, self.calls = fault, 0
 
-    def embed(self, batch: dict) -> dict:
+    def embed(self, queries: list):
         self.calls += 1
         _maybe_die(self.fault, "embedder", self.calls)
-        return self(batch)
+        return self(queries)
 
     def ready(self) -> int:
         return os.getpid()
 
 
 class ReplicaActor(IndexReplica):
-    def __init__(self, index_dir: str, config: dict, fault: dict | None = None):
+    def __init__(self, index_dir: str, config, fault: dict | None = None):
         super().__init__(index_dir, config)
         self.fault, self.calls = fault, 0
 
-    def match(self, batch: dict) -> dict:
+    def match(self, embedded):
         self.calls += 1
         _maybe_die(self.fault, "replica", self.calls)
-        return self(batch)
+        return self(embedded)
 
     def ready(self) -> int:
         return os.getpid()
-
-
-def _batch(queries: pd.DataFrame) -> dict[str, np.ndarray]:
-    out = {c: queries[c].to_numpy() for c in ("qid", "text", "entity_type", "system")}
-    anchors = np.empty(len(queries), dtype=object)
-    anchors[:] = [list(a) for a in queries["anchors"].tolist()]
-    out["anchors"] = anchors
-    return out
 
 
 class RayBackend:
@@ -95,14 +82,14 @@ class RayBackend:
         self.fault = fault_spec()
 
     def start(self) -> None:
-        from jobs.common import actor_args, embed_gpus, embed_pool_size, init_ray, replica_options
+        from .runtime import actor_args, embed_gpus, embed_pool_size, init_ray, replica_options
 
         ray = init_ray(self.config)
-        cfg = self.config.to_dict()
+        cfg = self.config
         gpus = embed_gpus(self.config)
         n_embed = embed_pool_size(self.config, gpus)[1]
         emb_cls = ray.remote(EmbedActor).options(num_gpus=gpus, num_cpus=0 if gpus else 1, **actor_args(self.config))
-        self.embedders = [emb_cls.remote(cfg, self.config.match.max_anchors, self.fault) for _ in range(n_embed)]
+        self.embedders = [emb_cls.remote(cfg, self.fault) for _ in range(n_embed)]
         rep_cls = ray.remote(ReplicaActor)
         self.replicas = [rep_cls.options(num_cpus=self.config.ray.replica_cpus, **actor_args(self.config), **opts)
                          .remote(self.index_dir, cfg, self.fault) for opts in replica_options(self.config)]
@@ -113,28 +100,25 @@ class RayBackend:
         self.log(f"[map] actors: {len(self.embedders)} embedding ({'GPU' if gpus else 'CPU'}), "
                  f"{len(self.replicas)} IndexReplica")
 
-    def submit(self, queries: pd.DataFrame):
+    def submit(self, queries: list):
         if not self.replicas:
             self.start()
         refs = []
         for s in range(0, len(queries), self.chunk):
-            batch = _batch(queries.iloc[s:s + self.chunk])
-            emb = self.embedders[self._n % len(self.embedders)].embed.remote(batch)
+            emb = self.embedders[self._n % len(self.embedders)].embed.remote(queries[s:s + self.chunk])
             refs.append(self.replicas[self._n % len(self.replicas)].match.remote(emb))
             self._n += 1
-        return queries["qid"].to_numpy(), refs
+        return len(queries), refs
 
-    def collect(self, handle, on_wait=None) -> pd.DataFrame:
+    def collect(self, handle, on_wait=None) -> list:
         import ray
 
-        qids, refs = handle
+        n, refs = handle
         pending, every = list(refs), max(1.0, float(self.config.ray.progress_seconds))
         while on_wait and pending:  # progress while a big block is being matched
             _, pending = ray.wait(pending, num_returns=len(pending), timeout=every)
-            on_wait(min(len(qids), (len(refs) - len(pending)) * self.chunk), len(qids))
-        parts = [pd.DataFrame(r) for r in ray.get(refs)]
-        res = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["qid", *RESULT_COLUMNS])
-        return res.set_index("qid").loc[qids].reset_index()
+            on_wait(min(n, (len(refs) - len(pending)) * self.chunk), n)
+        return [r for part in ray.get(refs) for r in part]  # chunks in submit order: query order
 
     def close(self) -> None:
         if self.embedders or self.replicas:

@@ -3,32 +3,31 @@
 Lives in ``actors/`` because its deployments are the same thin wrappers as the batch job's actors:
 ``Embedder`` *is* ``actors.embedder.QueryEmbedder`` and ``IndexReplica`` extends
 ``actors.index_replica.IndexReplica`` with two read-only reports, so the online path runs the batch
-engine's code (``ray_app.online.shape``: ``mapping.prepare`` -> ``Matcher.match_batch`` -> ``mapping.assemble``).
+engine's code: the ingress maps through ``ray_app.batch.driver.Mapper`` (prepare -> match -> row results)
+with the embedder and replica deployments as its backend, exactly as a file job does.
 
     harmonize serve --index build/demo_index          # local Ray, http://127.0.0.1:8000
     serve deploy deploy/serve_config.yaml             # a running cluster; import path actors.serve_app:build_app
 
 LLM seam: ``harmonize_app(..., llm=<bound deployment>)`` makes requests with ``llm=true`` call
-``await llm.remote(queries_batch, replica_output)``, which must return a batch in IndexReplica's output
-form (qid + RESULT_COLUMNS) with candidates re-ordered. Without one, ``llm=true`` is a 501.
+``await llm.remote(queries, results)`` (``batch.prepare.Query`` s and their ``result.MatchResult`` s), which
+must return one MatchResult per query, its code chosen from the shortlist. Without one, ``llm=true`` is a 501.
 """
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-import pandas as pd
 from ray import serve
 
 from actors.embedder import QueryEmbedder
 from actors.index_replica import IndexReplica
 from ray_app.online import shape as online
 from ray_app.online.api import build_api
+from ray_app.batch.driver import Mapper
 from ray_app.config import Config, load_config
-from ray_app.embed import model_fingerprint, resolve_model_path
+from ray_app.engine import check_index
 from ray_app.text.expand import load_expander
-from ray_app.index.bundle import IndexBundle
-from ray_app.match.matcher import RESULT_COLUMNS
 
 APP_NAME = "harmonize"
 
@@ -36,7 +35,7 @@ APP_NAME = "harmonize"
 class ServeIndexReplica(IndexReplica):
     """The batch job's IndexReplica, plus what /v1/health and /v1/catalog report."""
 
-    def __init__(self, index_dir: str, config: dict):
+    def __init__(self, index_dir: str, config: Config):
         super().__init__(index_dir, config)
         self._catalog = None
 
@@ -53,30 +52,29 @@ class ServeIndexReplica(IndexReplica):
 class Ingress:
     """Validation, auth, audit and the page (``ray_app.online.api``); normalization/anchors here, matching downstream."""
 
-    def __init__(self, index_dir: str, config: dict, embedder, replica, llm=None):
-        self.cfg = Config.from_dict(config)
+    def __init__(self, index_dir: str, config: Config, embedder, replica, llm=None):
+        self.cfg = config
         self.embedder, self.replica, self.llm = embedder, replica, llm
         self.llm_available = llm is not None
-        self.expander = load_expander(index_dir, self.cfg.model.path)  # what Matcher.expander gives in-process
+        self.mapper = Mapper(self, config, load_expander(index_dir, config.model.path))
         self._replicas: tuple[float, dict] = (0.0, {})
 
     def __serve_build_asgi_app__(self):
         return build_api(self, self.cfg)
 
+    def submit(self, queries: list):
+        """The Mapper's backend: embedder -> replica (vectors go straight there, never through here)."""
+        return self.replica.remote(self.embedder.remote(queries))
+
     async def map(self, pairs, top_k, weights, llm):
         t0 = time.perf_counter()
-        prepared = online.prepare_pairs(pairs, self.cfg, self.expander)
+        pending = self.mapper.submit([t for t, _ in pairs], [e for _, e in pairs])
         t1 = time.perf_counter()
-        results = pd.DataFrame(columns=["qid", *RESULT_COLUMNS])
-        if len(prepared.queries):
-            batch = online.actor_batch(prepared.queries)
-            # the embedder's response goes straight to the replica: vectors never pass through here
-            out = await self.replica.remote(self.embedder.remote(batch))
-            if llm:
-                out = await self.llm.remote(batch, out)
-            results = online.results_frame(out)
+        new = await pending.handle if pending.new else []
+        if llm and pending.new:
+            new = await self.llm.remote(pending.new, new)
         t2 = time.perf_counter()
-        items = online.finish(pairs, prepared, results, self.cfg, top_k, weights)
+        items = online.respond(self.mapper.finish(pending, new).rows, self.cfg.match, top_k, weights)
         t3 = time.perf_counter()
         return items, {"prepare": (t1 - t0) * 1e3, "match": (t2 - t1) * 1e3, "finish": (t3 - t2) * 1e3}
 
@@ -107,10 +105,8 @@ def harmonize_app(index_dir: str, config: Config, llm=None, ingress_env: dict[st
     cfg = config
     s = cfg.serve
     index_dir = str(Path(index_dir).resolve())
-    # fail here, before replicas start, when the index does not fit the configured model
-    IndexBundle.check(index_dir, model_fingerprint=model_fingerprint(resolve_model_path(cfg.model.path)))
-    cfg_dict = cfg.to_dict()
-    replica_cfg = online.online_config(cfg).to_dict()  # keeps the shortlist that requests may re-rank
+    check_index(index_dir, cfg)  # fail here, before replicas start, when the index does not fit the model
+    replica_cfg = online.online_config(cfg)  # keeps the shortlist that requests may re-rank
     embedder = serve.deployment(QueryEmbedder, name="Embedder", num_replicas=s.embedder_replicas,
                                 max_ongoing_requests=s.max_ongoing_requests,
                                 ray_actor_options={"num_cpus": s.embedder_cpus})
@@ -126,8 +122,7 @@ def harmonize_app(index_dir: str, config: Config, llm=None, ingress_env: dict[st
     embed_cfg = online.online_config(cfg)
     if not embed_cfg.model.threads:  # torch threads = the CPUs the deployment reserves, not the node's
         embed_cfg.model.threads = max(1, int(s.embedder_cpus))
-    return ingress.bind(index_dir, cfg_dict, embedder.bind(embed_cfg.to_dict(), cfg.match.max_anchors),
-                        replica.bind(index_dir, replica_cfg), llm)
+    return ingress.bind(index_dir, cfg, embedder.bind(embed_cfg), replica.bind(index_dir, replica_cfg), llm)
 
 
 def build_app(args: dict):

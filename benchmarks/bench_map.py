@@ -105,7 +105,7 @@ def main() -> int:
         raw.to_parquet(sub, index=False)
         n = len(raw)
         t_local, _ = timed(lambda: build_index([str(sub)], work / "b_local", cfg, local_embed_stream(emb),
-                                               emb.dim, emb.encode, log=quiet), 1)
+                                               emb.dim, log=quiet), 1)
         t_ray, _ = timed(lambda: ray_build([str(sub)], str(work / "b_ray"), cfg, log=quiet), 1)
         figures["build"] = {"catalog_rows": n, "local_rows_per_s": round(n / t_local, 1),
                             "ray_rows_per_s": round(n / t_ray, 1), "ray_over_local": round(t_local / t_ray, 3)}
@@ -115,7 +115,7 @@ def main() -> int:
     index = args.index
     if not index:
         index = str(work / "full")
-        build_index(args.catalog, index, cfg, local_embed_stream(emb), emb.dim, emb.encode, log=quiet)
+        build_index(args.catalog, index, cfg, local_embed_stream(emb), emb.dim, log=quiet)
     df = make_input(args.catalog, args.rows, args.seed)
     matcher = load_engine(index, cfg)
     expander = matcher.expander  # built once, as the CLI and the job do before mapping

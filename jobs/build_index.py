@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import sys
 
-from ray_app.index.build import build_index
+from jobs.args import add_catalog, job_main
 from ray_app.config import Config
-from ray_app.embed import Embedder
+from ray_app.embed import model_dim
+from ray_app.index.build import build_index
 
-from .common import actor_args, catalog_job_main, dataset_from_frame, embed_gpus, embed_pool_size, init_ray
+from actors.runtime import actor_args, dataset_from_frame, embed_gpus, embed_pool_size, init_ray
+
+OUT_HELP = "index directory to write"
 
 
 def ray_embed_stream(config: Config, log=print):
@@ -22,7 +25,7 @@ def ray_embed_stream(config: Config, log=print):
         lo, hi = embed_pool_size(config, gpus)  # with GPUs: up to one actor per GPU of the cluster
         log(f"[build] embedding pool: {lo}..{hi} actor(s), {gpus or 0:g} GPU each")
         ds = dataset_from_frame(ray, plan, 4 * config.ray.embed_batch_size).map_batches(
-            CatalogEmbedder, fn_constructor_kwargs={"config": config.to_dict()},
+            CatalogEmbedder, fn_constructor_kwargs={"config": config},
             batch_size=config.ray.embed_batch_size, batch_format="numpy",
             compute=ray.data.ActorPoolStrategy(min_size=lo, max_size=hi),
             num_gpus=gpus, num_cpus=0 if gpus else 1, **actor_args(config))
@@ -35,13 +38,13 @@ def ray_embed_stream(config: Config, log=print):
 
 
 def run(catalogs: list[str], out: str, config: Config, log=print) -> dict:
-    # The driver embeds only the STY vocabulary (tens of strings); catalog strings go through the pool.
-    local = Embedder.from_config(config.model)
-    return build_index(catalogs, out, config, ray_embed_stream(config, log), local.dim, local.encode, log=log)
+    # the driver loads no model: every string is embedded by the pool
+    return build_index(catalogs, out, config, ray_embed_stream(config, log), model_dim(config.model.path), log=log)
 
 
 def main(argv: list[str] | None = None) -> int:
-    return catalog_job_main("python -m jobs.build_index", __doc__, run, argv)
+    return job_main("python -m jobs.build_index", __doc__, lambda p: add_catalog(p, OUT_HELP, required=True),
+                    lambda a, cfg: run(a.catalog, a.out, cfg), argv)
 
 
 if __name__ == "__main__":

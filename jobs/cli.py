@@ -1,7 +1,7 @@
 """``harmonize``: build an index, map a file, query one entity, or evaluate against a gold file.
 
-build/map run through Ray by default (the same code as ``jobs/``); ``--local`` runs the same engine in
-this process without Ray.
+build/map/eval run through Ray by default (the same code as the ``jobs/`` entrypoints, with the same
+flags: ``jobs/args.py``); ``--local`` runs the same engine in this process without Ray.
 """
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 from ray_app.config import Config, load_config
+
+from jobs.args import add_catalog, add_config, add_eval, add_map, map_kwargs, report_dir
 
 DEFAULT_CATALOG_DIR = Path(__file__).resolve().parent.parent / "data" / "catalogs"
 
@@ -34,7 +36,7 @@ def cmd_build(args) -> int:
         from ray_app.embed import Embedder
 
         emb = Embedder.from_config(cfg.model)
-        build_index(catalogs, args.out, cfg, local_embed_stream(emb), emb.dim, emb.encode)
+        build_index(catalogs, args.out, cfg, local_embed_stream(emb), emb.dim)
     else:
         from jobs.build_index import run
 
@@ -59,55 +61,60 @@ def cmd_tune(args) -> int:
 def cmd_map(args) -> int:
     cfg = _config(args)
     if args.local:
-        from ray_app.batch.stream import run_local
+        from ray_app.batch.driver import run_local
 
-        stats = run_local(args.index, args.input, args.output, cfg, args.top_k, args.text_column, args.type_column,
-                          args.sheet, resume=args.resume, keep_parts=args.keep_parts)
+        stats = run_local(args.index, args.input, args.output, cfg, **map_kwargs(args))
         print(f"[map] {stats['rows']:,} rows in {stats['seconds']}s -> {args.output}; flags: {stats['flags']}")
     else:
         from jobs.map_file import run
 
-        run(args.index, args.input, args.output, cfg, args.top_k, args.text_column, args.type_column, args.sheet,
-            resume=args.resume, keep_parts=args.keep_parts)
+        run(args.index, args.input, args.output, cfg, **map_kwargs(args))
     return 0
 
 
 def cmd_query(args) -> int:
+    from ray_app.batch.backend import LocalBackend
+    from ray_app.batch.driver import Mapper
     from ray_app.engine import load_engine
-    from ray_app.batch.prepare import prepare
+    from ray_app.result import to_dict
 
     cfg = _config(args)
     cfg.match.top_k = max(cfg.match.top_k, args.top_k)
-    matcher = load_engine(args.index, cfg)
+    engine = load_engine(args.index, cfg)
     text = " ".join(args.text)
-    prepared = prepare([text], [args.type], cfg, matcher.expander)
-    if prepared.row_qid[0] < 0:
-        print(f"{text!r} ({args.type}): not mapped; flags: {';'.join(prepared.row_flags[0])}")
+    res = Mapper(LocalBackend(engine.matcher, 1), cfg, engine.expander).map([text], [args.type]).rows[0]
+    res = res.trimmed(args.top_k)
+    if not res.code:
+        print(f"{text!r} ({args.type}): not mapped; flags: {';'.join(res.flags)}")
         return 1
-    res = matcher.match_batch(prepared.queries).iloc[0].to_dict()
-    res["flags"] = ";".join(prepared.row_flags[0] + ([res["flags"]] if res["flags"] else []))
-    res["candidates"] = json.loads(res["candidates"])[: args.top_k]
     if args.json:
-        print(json.dumps(res, indent=2))
+        print(json.dumps(to_dict(res), indent=2))
         return 0
-    print(f"{text!r} ({args.type}) -> {res['system']} {res['code']} {res['description']!r}  "
-          f"confidence {res['confidence']:.2f}" + (f"  flags: {res['flags']}" if res["flags"] else ""))
+    print(f"{text!r} ({args.type}) -> {res.system} {res.code} {res.description!r}  "
+          f"confidence {res.confidence:.2f}" + (f"  flags: {';'.join(res.flags)}" if res.flags else ""))
     print(f"{'#':>2}  {'code':<12} {'score':>6} {'dense':>6} {'fuzzy':>6} {'sty':>5}  {'TTY':<5} description  [STY]")
-    for c in res["candidates"]:
-        s = c["signals"]
-        print(f"{c['rank']:>2}  {c['code']:<12} {c['score']:>6.3f} {s['dense']:>6.3f} {s['fuzzy']:>6.3f} "
-              f"{s['sty']:>5.2f}  {c['tty']:<5} {c['description']}  [{c['sty']}]")
+    for c in res.candidates:
+        s = c.signals
+        print(f"{c.rank:>2}  {c.code:<12} {c.score:>6.3f} {s.dense:>6.3f} {s.fuzzy:>6.3f} "
+              f"{s.sty:>5.2f}  {c.tty:<5} {c.description}  [{c.sty}]")
     return 0
 
 
 def cmd_eval(args) -> int:
-    from ray_app.evaluate.harness import run_local
-
     cfg = _config(args)
-    report = args.report or str(Path("build") / "reports" / Path(args.gold).stem)
-    out = run_local(args.index, args.gold, cfg, report, baselines=args.baselines, limit=args.limit,
-                    log=print if args.verbose else (lambda m: None))
-    print(out["text"])
+    report = report_dir(args)
+    if not args.ray:
+        from ray_app.evaluate.harness import run_local
+
+        out = run_local(args.index, args.gold, cfg, report, baselines=args.baselines, limit=args.limit,
+                        log=print if args.verbose else (lambda m: None))
+        print(out["text"])
+    else:
+        from jobs.evaluate import run
+
+        out = run(args.index, args.gold, report, cfg, args.baselines, args.limit,
+                  log=print if args.verbose else (lambda m: None))
+        print(out["text"])
     print(f"[eval] report -> {report} (metrics.json, summary.md, misses.csv with {out['n_misses']:,} rows)")
     return 0
 
@@ -127,8 +134,8 @@ def cmd_serve(args) -> int:
         cfg.serve.host = args.host
     if args.port:
         cfg.serve.port = args.port
+    from actors.runtime import init_ray
     from actors.serve_app import start
-    from jobs.common import init_ray
 
     ray = init_ray(cfg)
     from ray import serve
@@ -165,43 +172,21 @@ def main(argv: list[str] | None = None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
 
-    def common(p):
-        p.add_argument("--config", help="YAML config file (sections: model, index, match, ray, serve, tune)")
-        p.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
-                       help="override one config value, e.g. --set ray.index_replicas=4")
-
     b = sub.add_parser("build", help="embed a catalog and build the FAISS index bundle")
-    b.add_argument("--catalog", nargs="+", help="parquet file(s) in the CUI/System/TTY/CODE/STR/STY schema "
-                                                "(default: the embedded demo catalog)")
-    b.add_argument("--out", required=True, help="index directory to write")
+    add_catalog(b, "index directory to write")
     b.add_argument("--local", action="store_true", help="embed in this process instead of a Ray actor pool")
-    common(b)
     b.set_defaults(fn=cmd_build)
 
     t = sub.add_parser("tune", help="fine-tune the embedding model on the catalog's synonyms (optional; "
                                     "then build and map with --set model.path=OUT)")
-    t.add_argument("--catalog", nargs="+", help="parquet file(s) (default: the embedded demo catalog)")
-    t.add_argument("--out", required=True, help="directory for the tuned sentence-transformers model")
+    add_catalog(t, "directory for the tuned sentence-transformers model")
     t.add_argument("--local", action="store_true", help="train in this process instead of a Ray task "
                                                         "(which takes a GPU when the cluster has one)")
-    common(t)
     t.set_defaults(fn=cmd_tune)
 
     m = sub.add_parser("map", help="map a csv/xlsx/parquet file of entities")
-    m.add_argument("--index", required=True)
-    m.add_argument("--input", required=True)
-    m.add_argument("--output", required=True, help=".xlsx, .csv, .tsv or .parquet file, or a directory/URI "
-                                                   "without suffix for parquet parts + manifest")
-    m.add_argument("--top-k", type=int, default=0, help="also write the top K candidates as columns")
-    m.add_argument("--text-column", help="default 'Input Entity Description'")
-    m.add_argument("--type-column", help="default 'Entity Type'")
-    m.add_argument("--sheet", help="xlsx sheet name (default: the first sheet)")
+    add_map(m)
     m.add_argument("--local", action="store_true", help="match in this process instead of Ray actors")
-    m.add_argument("--resume", action="store_true", help="continue an interrupted run from its manifest "
-                                                         "(same input, config and index)")
-    m.add_argument("--keep-parts", action="store_true", help="keep OUTPUT.parts/ (parquet parts + manifest) "
-                                                             "after merging into a single-file output")
-    common(m)
     m.set_defaults(fn=cmd_map)
 
     q = sub.add_parser("query", help="map one entity and print the ranked candidates")
@@ -210,32 +195,27 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--top-k", type=int, default=5)
     q.add_argument("--json", action="store_true")
     q.add_argument("text", nargs="+")
-    common(q)
+    add_config(q)
     q.set_defaults(fn=cmd_query)
 
     e = sub.add_parser("eval", help="score the engine (and baselines) against a gold csv/xlsx")
-    e.add_argument("--index", required=True)
-    e.add_argument("--gold", required=True, help="columns 'Input Entity Description', 'Entity Type', "
-                                                 "'Standard Code' (acceptable codes separated by ';')")
-    e.add_argument("--report", help="report directory (default build/reports/<gold file stem>)")
-    e.add_argument("--baselines", action=argparse.BooleanOptionalAction, default=True,
-                   help="also run the dense-only and fuzzy-only baselines (default: on)")
-    e.add_argument("--limit", type=int, help="evaluate a seeded sample of N gold rows")
+    add_eval(e)
+    e.add_argument("--ray", action="store_true", help="run the engine in Ray actors (as jobs.evaluate does) "
+                                                      "instead of this process")
     e.add_argument("--verbose", "-v", action="store_true", help="print progress")
-    common(e)
     e.set_defaults(fn=cmd_eval)
 
     sv = sub.add_parser("serve", help="the online API and web page on Ray Serve (local Ray unless RAY_ADDRESS)")
     sv.add_argument("--index", required=True)
     sv.add_argument("--host", help="bind address (default serve.host: 127.0.0.1)")
     sv.add_argument("--port", type=int, help="default serve.port: 8000")
-    common(sv)
+    add_config(sv)
     sv.set_defaults(fn=cmd_serve)
 
     st = sub.add_parser("site", help="export the web page as a static copy whose demo replays recorded results")
     st.add_argument("--index", required=True, help="index to record the demo results from")
     st.add_argument("--out", required=True, help="output directory, e.g. docs/ for GitHub Pages")
-    common(st)
+    add_config(st)
     st.set_defaults(fn=cmd_site)
 
     args = ap.parse_args(argv)

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import sys
 
+from jobs.args import add_catalog, job_main
 from ray_app.config import Config
 
-from .common import catalog_job_main, init_ray
+from actors.runtime import init_ray
+
+OUT_HELP = "directory for the tuned sentence-transformers model"
 
 
 def run(catalogs: list[str], out: str, config: Config) -> dict:
@@ -24,16 +27,17 @@ def run(catalogs: list[str], out: str, config: Config) -> dict:
     def task(catalogs, out, cfg):
         from ray_app.tune import tune_model
 
-        return tune_model(catalogs, out, Config.from_dict(cfg))
+        return tune_model(catalogs, out, cfg)
 
     remote = ray.remote(num_gpus=gpus, num_cpus=1, max_retries=0)(task)
-    info = ray.get(remote.remote(catalogs, out, config.to_dict()))
+    info = ray.get(remote.remote(catalogs, out, config))
     print(f"[tune] {info['steps']} steps on {info['device']} in {info['seconds']}s -> {out}")
     return info
 
 
 def main(argv: list[str] | None = None) -> int:
-    return catalog_job_main("python -m jobs.tune_model", __doc__, run, argv)
+    return job_main("python -m jobs.tune_model", __doc__, lambda p: add_catalog(p, OUT_HELP, required=True),
+                    lambda a, cfg: run(a.catalog, a.out, cfg), argv)
 
 
 if __name__ == "__main__":

@@ -65,6 +65,8 @@ class MatchConfig:
     catalog_acronyms: bool = True  # acronyms mined from the catalog's own strings
     lay_terms: bool = True  # everyday symptom words -> clinical wording ("throwing up" -> vomiting)
     fuzzy_workers: int = 1
+    # candidate sources (ray_app.match.candidates); drop one to switch it off
+    sources: list = field(default_factory=lambda: ["exact", "drug", "dense", "lexical"])
 
 
 @dataclass

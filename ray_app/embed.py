@@ -90,3 +90,24 @@ class Embedder:
             show_progress_bar=False,
         )
         return np.ascontiguousarray(vecs, dtype=np.float32)
+
+
+def encode_anchors(embedder: Embedder, groups: list[list[str]], dim: int | None = None) -> list[np.ndarray]:
+    """One encode call for every distinct anchor of a batch; one (anchors, dim) array per group."""
+    flat = list(dict.fromkeys(a for group in groups for a in group))
+    vecs = embedder.encode(flat)
+    pos = {a: i for i, a in enumerate(flat)}
+    dim = dim or embedder.dim
+    return [vecs[[pos[a] for a in group]] if group else np.zeros((0, dim), np.float32) for group in groups]
+
+
+def model_dim(path: str | None) -> int:
+    """The embedding dimension of a sentence-transformers folder, read from its config (no model load)."""
+    import json
+
+    root = Path(resolve_model_path(path))
+    for cfg, key in (("1_Pooling/config.json", "word_embedding_dimension"), ("config.json", "hidden_size")):
+        f = root / cfg
+        if f.exists() and key in (data := json.loads(f.read_text())):
+            return int(data[key])
+    return Embedder(str(root)).dim

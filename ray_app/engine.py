@@ -1,16 +1,42 @@
-"""Load the whole in-process engine (index + embedder + matcher) with the model/index check."""
+"""The in-process engine: index + embedder + matcher + the index's query expander, loaded once.
+
+``check_index`` is the one compatibility check (meta.json, file sizes, the configured model's
+fingerprint) that every driver runs before it loads or starts anything.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ray_app.config import Config
-from ray_app.embed import Embedder
+from ray_app.embed import Embedder, model_fingerprint, resolve_model_path
 from ray_app.index.bundle import IndexBundle
 from ray_app.match.matcher import Matcher
+from ray_app.text.expand import QueryExpander, load_expander
 
 
-def load_engine(index_dir: str, config: Config) -> Matcher:
+def check_index(index_dir: str, config: Config) -> dict:
+    """meta.json of an index that fits ``config.model`` (cheap: no FAISS, no vectors, no model load)."""
+    return IndexBundle.check(index_dir, model_fingerprint=model_fingerprint(resolve_model_path(config.model.path)))
+
+
+def load_bundle(index_dir: str, config: Config, model_fp: str | None = None) -> IndexBundle:
+    return IndexBundle.load(index_dir, model_fingerprint=model_fp, ef_search=config.index.hnsw_ef_search,
+                            nprobe=config.index.ivf_nprobe)
+
+
+@dataclass
+class Engine:
+    matcher: Matcher
+    expander: QueryExpander
+
+    @property
+    def bundle(self) -> IndexBundle:
+        return self.matcher.bundle
+
+
+def load_engine(index_dir: str, config: Config) -> Engine:
     embedder = Embedder.from_config(config.model)
-    bundle = IndexBundle.load(index_dir, model_fingerprint=embedder.fingerprint,
-                              ef_search=config.index.hnsw_ef_search, nprobe=config.index.ivf_nprobe)
+    bundle = load_bundle(index_dir, config, embedder.fingerprint)
     if bundle.dim != embedder.dim:
         raise ValueError(f"index dim {bundle.dim} != model dim {embedder.dim}")
-    return Matcher(bundle, config, embedder)
+    return Engine(Matcher(bundle, config, embedder), load_expander(index_dir, config.model.path))

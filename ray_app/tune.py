@@ -23,7 +23,7 @@ import numpy as np
 
 from ray_app.catalog.load import load_catalog
 from ray_app.config import Config
-from ray_app.evaluate.devsets import typo  # one keyboard-slip model for the whole project
+from ray_app.text.typos import typo
 
 
 def synonym_groups(tables: dict, max_strings: int = 8) -> list[list[str]]:

@@ -101,7 +101,7 @@ def tiny_index(tiny_catalog, embedder, config, tmp_path_factory) -> str:
     from ray_app.index.build import build_index, local_embed_stream
 
     out = tmp_path_factory.mktemp("index") / "tiny"
-    build_index(tiny_catalog, out, config, local_embed_stream(embedder), embedder.dim, embedder.encode,
+    build_index(tiny_catalog, out, config, local_embed_stream(embedder), embedder.dim,
                 log=lambda m: None)
     return str(out)
 
@@ -134,6 +134,6 @@ def demo_index(embedder, config, tmp_path_factory) -> str:
         return prebuilt
     out = tmp_path_factory.mktemp("demo") / "index"
     catalogs = sorted(str(p) for p in (REPO / "data" / "catalogs").glob("demo_*.parquet"))
-    build_index(catalogs, out, config, local_embed_stream(embedder), embedder.dim, embedder.encode,
+    build_index(catalogs, out, config, local_embed_stream(embedder), embedder.dim,
                 log=lambda m: None)
     return str(out)

@@ -112,7 +112,7 @@ def test_index_built_with_hpo_maps_lay_wording(obo, hpo_catalog, embedder, tmp_p
 
     cfg = Config.from_dict({"index": {"hpo_synonyms": True, "hpo_obo": obo}})
     out = tmp_path / "idx"
-    meta = build_index(hpo_catalog, out, cfg, local_embed_stream(embedder), embedder.dim, embedder.encode,
+    meta = build_index(hpo_catalog, out, cfg, local_embed_stream(embedder), embedder.dim,
                        log=lambda m: None)
     assert meta["config"]["index"]["hpo_synonyms"] is True
     matcher = load_engine(str(out), cfg)

@@ -1,4 +1,5 @@
-"""Reading input tables and writing mapped outputs (csv, tsv, xlsx, parquet)."""
+"""Table conventions shared by readers and writers: the column names, header matching, delimiter and
+encoding sniffing, and spreadsheet-safe writing (text cells stay text)."""
 from __future__ import annotations
 
 import json
@@ -11,62 +12,11 @@ TEXT_COLUMN = "Input Entity Description"
 TYPE_COLUMN = "Entity Type"
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit minus the header
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class InputError(ValueError):
     """An input file that cannot be mapped, with the reason spelled out."""
-
-
-def _suffix(path: Path) -> str:
-    return "".join(s.lower() for s in path.suffixes[-1:])
-
-
-def read_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame:
-    """Read csv/tsv/xlsx/parquet with every cell kept as text (codes and IDs keep leading zeros)."""
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"input file not found: {p}")
-    if p.stat().st_size == 0:
-        raise InputError(f"input file {p} is empty (0 bytes)")
-    ext = _suffix(p)
-    try:
-        if ext in (".xlsx", ".xlsm", ".xls"):
-            return pd.read_excel(p, sheet_name=sheet if sheet is not None else 0, dtype=object)
-        if ext == ".parquet":
-            return pd.read_parquet(p)
-        if ext in (".csv", ".tsv", ".txt"):
-            return _read_delimited(p, "\t" if ext == ".tsv" else ",")
-    except InputError:
-        raise
-    except Exception as exc:
-        raise InputError(f"cannot read {p} as {ext[1:]}: {type(exc).__name__}: {exc}") from exc
-    raise InputError(f"unsupported input type {ext or '(none)'} for {p}; use .csv, .tsv, .xlsx or .parquet")
-
-
-def _read_delimited(p: Path, sep: str, sniff: bool = True) -> pd.DataFrame:
-    head = p.open("rb").read(4)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a BOM (Excel's "Unicode text")
-        df = pd.read_csv(p, sep=sep, dtype=object, encoding="utf-16", keep_default_na=False, na_values=[""])
-        if sniff and len(df.columns) == 1 and _norm_header(df.columns[0]) != _norm_header(TEXT_COLUMN):
-            other = sniff_separator(str(df.columns[0]), sep)
-            if other != sep:
-                return pd.read_csv(p, sep=other, dtype=object, encoding="utf-16", keep_default_na=False,
-                                   na_values=[""])
-        return df
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            df = pd.read_csv(p, sep=sep, dtype=object, encoding=encoding, keep_default_na=False,
-                             na_values=[""], encoding_errors="replace" if encoding == "cp1252" else "strict")
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise InputError(f"cannot decode {p} as UTF-8 or cp1252")
-    if sniff and len(df.columns) == 1 and _norm_header(df.columns[0]) != _norm_header(TEXT_COLUMN):
-        other = sniff_separator(str(df.columns[0]), sep)
-        if other != sep:  # a "csv" written with another delimiter: read it with that one
-            return _read_delimited(p, other, sniff=False)
-    return df
 
 
 def sniff_separator(header: str, sep: str) -> str:
@@ -121,22 +71,64 @@ def resolve_columns(df: pd.DataFrame, text_col: str = TEXT_COLUMN, type_col: str
     return found[text_col], found[type_col]
 
 
-def write_table(df: pd.DataFrame, path: str | Path, sidecar: dict | None = None) -> Path:
+def csv_safe(value):
+    """OWASP CSV injection: a text cell that a spreadsheet would run as a formula gets a leading quote."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else value
+
+
+def xlsx_cell(value):
+    """A cell value openpyxl can store: control characters removed, Excel's 32,767-character limit."""
+    return _ILLEGAL_XLSX.sub("", value)[:32767] if isinstance(value, str) else value
+
+
+def write_xlsx(frames, path: str | Path) -> Path:
+    """Frames (one sheet, in order) to an xlsx where every text cell is a text cell (openpyxl
+    ``data_type='s'``): an input ``=HYPERLINK(...)`` stays text and never becomes a live formula.
+    Streams row by row (openpyxl write-only mode), so memory does not grow with the file."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("mapped")
+    rows, header = 0, False
+    for df in frames:
+        if not header:
+            ws.append([_text_cell(ws, str(c)) for c in df.columns])
+            header = True
+        rows += len(df)
+        if rows > XLSX_MAX_ROWS:
+            raise InputError(f"{rows:,}+ rows exceed Excel's sheet limit; write .parquet or .csv instead")
+        for rec in df.itertuples(index=False, name=None):
+            ws.append([_text_cell(ws, v) if isinstance(v, str) else (None if _missing(v) else v) for v in rec])
+    wb.save(path)
+    return Path(path)
+
+
+def _text_cell(ws, value: str):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=xlsx_cell(value))
+    cell.data_type = "s"  # openpyxl marks strings starting with "=" as formulas; this keeps them text
+    return cell
+
+
+def _missing(v) -> bool:
+    try:
+        return v is None or bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def write_table(df: pd.DataFrame, path: str | Path, sidecar: dict | None = None, csv_safe_cells: bool = False) -> Path:
+    """One frame to .xlsx (text cells), .parquet, or .csv/.tsv (``csv_safe_cells``: formula-like cells quoted)."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    ext = _suffix(p)
+    ext = p.suffix.lower()
     if ext == ".xlsx":
-        if len(df) > XLSX_MAX_ROWS:
-            raise InputError(f"{len(df):,} rows exceed Excel's sheet limit; write .parquet or .csv instead")
-        safe = df.copy()
-        for col in safe.columns:
-            if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-                safe[col] = safe[col].map(lambda v: _ILLEGAL_XLSX.sub("", v)[:32767] if isinstance(v, str) else v)
-        safe.to_excel(p, index=False, engine="openpyxl")  # codes are str -> text cells, never numbers
+        write_xlsx([df], p)
     elif ext == ".parquet":
         df.to_parquet(p, index=False)
     elif ext in (".csv", ".tsv"):
-        df.to_csv(p, index=False, sep="\t" if ext == ".tsv" else ",")
+        (df.map(csv_safe) if csv_safe_cells else df).to_csv(p, index=False, sep="\t" if ext == ".tsv" else ",")
     else:
         raise InputError(f"unsupported output type {ext or '(none)'} for {p}; use .csv, .tsv, .xlsx or .parquet")
     if sidecar is not None:

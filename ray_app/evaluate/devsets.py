@@ -24,7 +24,8 @@ from pathlib import Path
 import pandas as pd
 
 from ray_app.catalog.load import load_catalog
-from ray_app.evaluate.harness import GOLD_CODE, GOLD_TEXT, GOLD_TYPE, read_gold
+from ray_app.evaluate.gold import GOLD_CODE, GOLD_TEXT, GOLD_TYPE, read_gold
+from ray_app.text.typos import typo
 from ray_app.text.expand import ABBREVIATIONS
 from ray_app.text.normalize import match_text
 
@@ -77,26 +78,6 @@ DOSE_FORM_SHORTHAND: list[tuple[str, list[str]]] = [
 UNIT_SHORTHAND = [("MG/ML", "mg/ml"), ("MG", "mg"), ("MCG", "mcg"), ("UNT/ML", "units/ml"), ("UNT", "units"),
                   ("ML", "ml"), ("HR", "hr")]
 SALT_SHORTHAND = [("hydrochloride", "HCl")]
-
-
-def typo(text: str, rng: random.Random) -> str:
-    """One keyboard slip in a word of 4+ letters: swap two neighbours, drop or duplicate a letter."""
-    words = text.split(" ")
-    cand = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha() and not w.isupper()]  # not acronyms
-    if not cand:
-        return text
-    i = rng.choice(cand)
-    w = words[i]
-    p = rng.randrange(1, len(w) - 1)  # keep the first letter: people rarely get it wrong
-    op = rng.choice(("swap", "drop", "dup"))
-    if op == "swap":
-        w = w[:p] + w[p + 1] + w[p] + w[p + 2:]
-    elif op == "drop":
-        w = w[:p] + w[p + 1:]
-    else:
-        w = w[:p] + w[p] + w[p:]
-    words[i] = w
-    return " ".join(words)
 
 
 FILLER_WORDS = {"of", "the", "a", "an", "procedure", "disorder", "disease", "finding", "structure",

@@ -28,8 +28,7 @@ def local_embed_stream(embedder: Embedder, chunk: int = 2048) -> EmbedStream:
 
 
 def build_index(catalogs: list[str], out_dir: str | Path, config: Config, embed_stream: EmbedStream,
-                dim: int, embed_texts: Callable[[list[str]], np.ndarray],
-                log: Callable[[str], None] = print) -> dict:
+                dim: int, log: Callable[[str], None] = print) -> dict:
     t0 = time.perf_counter()
     synonyms, sources = None, [str(c) for c in catalogs]
     if config.index.hpo_synonyms:
@@ -53,7 +52,7 @@ def build_index(catalogs: list[str], out_dir: str | Path, config: Config, embed_
         done += len(uids)
         rate = done / max(time.perf_counter() - t_embed, 1e-9)
         log(f"[build] embedded {done:,}/{total:,} distinct strings, {rate:.0f}/s, ETA {(total - done) / rate:.0f}s")
-    meta = writer.finalize(embed_texts, log=log)
+    meta = writer.finalize(log=log)
     meta["build_seconds"] = round(time.perf_counter() - t0, 1)
     log(f"[build] done in {meta['build_seconds']}s -> {out_dir}")
     return meta

@@ -1,21 +1,25 @@
 """The on-disk index bundle: per system a catalog table, a row-aligned float32 memmap and a FAISS index,
-plus the STY vocabulary with its embeddings and a meta.json that pins model, catalog and parameters.
+plus the STY vocabulary, the parsed RxNorm drug table and a meta.json that pins model, catalog and
+parameters.
 
 Layout::
 
     INDEX_DIR/meta.json
-    INDEX_DIR/sty.json, sty.f32
+    INDEX_DIR/sty.json                   the semantic types of the catalog (the entity-type prior's axis)
     INDEX_DIR/<SYSTEM>/catalog.parquet   rows sorted by code (a code's rows are contiguous)
     INDEX_DIR/<SYSTEM>/vectors.f32       float32 (rows, dim), row i <-> catalog row i
     INDEX_DIR/<SYSTEM>/faiss.index       ids are catalog row numbers
     INDEX_DIR/<SYSTEM>/lex_*.npy|json    IDF-weighted inverted index over the match texts (ray_app.index.lexical)
+    INDEX_DIR/RXNORM/drugs.pkl           every RxNorm name parsed (text.drugs.DrugCatalog), built once here
 """
 from __future__ import annotations
 
 import json
+import pickle
 import platform
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 from typing import Callable
@@ -26,8 +30,11 @@ import pandas as pd
 from ray_app.catalog.load import fingerprint as catalog_fingerprint
 from ray_app.config import Config, IndexConfig
 from ray_app.index.lexical import FILES as LEXICAL_FILES, LexicalIndex
+from ray_app.text.drugs import DrugCatalog
 
-FORMAT_VERSION = 2  # 2: lexical index per system
+FORMAT_VERSION = 3  # 2: lexical index per system; 3: drug table in the bundle, no STY embeddings
+DRUGS = "drugs.pkl"
+DRUG_SYSTEM = "RXNORM"
 META = "meta.json"
 
 
@@ -82,7 +89,7 @@ class BundleWriter:
         self._uniq[system][uids] = vectors
         self._filled[system][uids] = True
 
-    def finalize(self, embed_sty: Callable[[list[str]], np.ndarray], log: Callable[[str], None] = print) -> dict:
+    def finalize(self, log: Callable[[str], None] = print) -> dict:
         faiss = _faiss()
         systems = {}
         for system, t in self.tables.items():
@@ -105,13 +112,14 @@ class BundleWriter:
             index = build_faiss(vectors, self.config.index, log=log)
             faiss.write_index(index, str(self.out / system / "faiss.index"))
             LexicalIndex.build(t["match_text"].tolist()).save(self.out / system)
+            if system == DRUG_SYSTEM:  # parsed once here, not on every replica's first medicine query
+                with open(self.out / system / DRUGS, "wb") as f:
+                    pickle.dump(DrugCatalog(t["STR"].tolist(), t["TTY"].tolist()), f, protocol=5)
             log(f"[build] {system}: FAISS {self.config.index.type} over {len(t):,} rows in {time.perf_counter() - t0:.1f}s")
             systems[system] = {"rows": int(len(t)), "codes": int(t["code_idx"].max() + 1),
                                "distinct_texts": int(len(uniq_text))}
         sty = sorted({s for t in self.tables.values() for s in t["STY"].unique() if s})
         (self.out / "sty.json").write_text(json.dumps(sty))
-        sty_vecs = embed_sty(sty) if sty else np.zeros((0, self.dim), np.float32)
-        np.asarray(sty_vecs, dtype=np.float32).tofile(self.out / "sty.f32")
         meta = {
             "format_version": FORMAT_VERSION,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -187,15 +195,26 @@ class SystemIndex:
     row_sty: np.ndarray  # STY id per row (-1 = none)
     row_text: list[str]  # match_text per row (fuzzy matching)
     lexical: LexicalIndex
+    drugs: DrugCatalog | None  # RxNorm only
+    # per-row columns as numpy arrays: the decision reads them per candidate, pandas .at is too slow there
+    row_str: np.ndarray
+    row_sty_name: np.ndarray
+    row_tty: np.ndarray
+    row_tty_rank: np.ndarray
 
     @property
     def n_rows(self) -> int:
         return len(self.table)
 
+    @cached_property
+    def exact_rows(self) -> dict[str, np.ndarray]:
+        """match text -> the rows that have it (the ``exact`` candidate source)."""
+        return pd.Series(np.arange(self.n_rows)).groupby(self.table["match_text"].to_numpy()).indices
+
 
 class IndexBundle:
-    def __init__(self, root: Path, meta: dict, systems: dict[str, SystemIndex], sty: list[str], sty_vectors: np.ndarray):
-        self.root, self.meta, self.systems, self.sty, self.sty_vectors = root, meta, systems, sty, sty_vectors
+    def __init__(self, root: Path, meta: dict, systems: dict[str, SystemIndex], sty: list[str]):
+        self.root, self.meta, self.systems, self.sty = root, meta, systems, sty
 
     @property
     def dim(self) -> int:
@@ -212,7 +231,7 @@ class IndexBundle:
         for system, info in meta["systems"].items():
             d = root / system
             _read_f32(d / "vectors.f32", (info["rows"], dim), _rebuild(root))
-            for name in ("catalog.parquet", "faiss.index", *LEXICAL_FILES):
+            for name in ("catalog.parquet", "faiss.index", *LEXICAL_FILES, *_system_files(system)):
                 if not (d / name).exists():
                     raise IndexBundleError(f"{d / name} is missing; {_rebuild(root)}")
             try:
@@ -233,7 +252,6 @@ class IndexBundle:
         meta = _read_meta(root, model_fingerprint)
         dim = int(meta["model"]["dim"])
         sty = json.loads((root / "sty.json").read_text())
-        sty_vectors = _read_f32(root / "sty.f32", (len(sty), dim), rebuild)
         sty_id = {s: i for i, s in enumerate(sty)}
         systems = {}
         for system, info in meta["systems"].items():
@@ -260,15 +278,33 @@ class IndexBundle:
                 raise IndexBundleError(f"{d}: lexical index unreadable ({exc}); {rebuild}") from exc
             if lexical.n_rows != info["rows"]:
                 raise IndexBundleError(f"{d}: lexical index has {lexical.n_rows} rows, expected {info['rows']}; {rebuild}")
+            drugs = _read_drugs(d, rebuild) if system == DRUG_SYSTEM else None
             row_code = table["code_idx"].to_numpy(np.int32)
             code_start = np.searchsorted(row_code, np.arange(int(row_code.max()) + 2)).astype(np.int64)
             systems[system] = SystemIndex(
                 system=system, table=table, vectors=vectors, faiss_index=index, code_start=code_start,
                 codes=table["CODE"].to_numpy()[code_start[:-1]], row_code=row_code,
                 row_sty=table["STY"].map(sty_id).fillna(-1).to_numpy(np.int32),
-                row_text=table["match_text"].tolist(), lexical=lexical,
+                row_text=table["match_text"].tolist(), lexical=lexical, drugs=drugs,
+                row_str=table["STR"].to_numpy(dtype=object), row_sty_name=table["STY"].to_numpy(dtype=object),
+                row_tty=table["TTY"].to_numpy(dtype=object), row_tty_rank=table["tty_rank"].to_numpy(),
             )
-        return cls(root, meta, systems, sty, sty_vectors)
+        return cls(root, meta, systems, sty)
+
+
+def _system_files(system: str) -> tuple[str, ...]:
+    return (DRUGS,) if system == DRUG_SYSTEM else ()
+
+
+def _read_drugs(d: Path, rebuild: str) -> DrugCatalog:
+    try:
+        with open(d / DRUGS, "rb") as f:  # written by this project's own build (an index is trusted input)
+            drugs = pickle.load(f)
+    except Exception as exc:
+        raise IndexBundleError(f"{d / DRUGS} is unreadable ({type(exc).__name__}: {exc}); {rebuild}") from exc
+    if not isinstance(drugs, DrugCatalog):
+        raise IndexBundleError(f"{d / DRUGS} does not hold a drug table; {rebuild}")
+    return drugs
 
 
 def _rebuild(root: Path) -> str:

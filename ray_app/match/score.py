@@ -1,6 +1,8 @@
 """Scoring pieces that need no index: the entity-type -> semantic-type prior and the confidence."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 # How well a UMLS semantic type fits an entity type (1 = expected, 0 = implausible). A prior, not a
@@ -70,12 +72,12 @@ CONFIDENCE_FEATURES = ("score", "margin", "dense", "fuzzy", "lexical")
 CONFIDENCE_COEF = {"intercept": -6.9041, "score": 2.1864, "margin": 7.5209, "dense": 6.8827, "fuzzy": -1.1692, "lexical": 0.1855}
 
 
-def confidence_features(candidates: list[dict]) -> list[float]:
-    """The model's inputs from ranked candidates (``Candidate.as_dict`` form)."""
+def confidence_features(candidates) -> list[float]:
+    """The model's inputs from ranked candidates (``result.Candidate``)."""
     top = candidates[0]
-    runner = candidates[1]["score"] if len(candidates) > 1 else 0.0
-    sig = top["signals"]
-    return [top["score"], min(max(top["score"] - runner, 0.0), 0.3), sig["dense"], sig["fuzzy"], sig["lexical"]]
+    runner = candidates[1].score if len(candidates) > 1 else 0.0
+    sig = top.signals
+    return [top.score, min(max(top.score - runner, 0.0), 0.3), sig.dense, sig.fuzzy, sig.lexical]
 
 
 def confidence(features) -> float:
@@ -89,8 +91,8 @@ def confidence(features) -> float:
 WEIGHT_SIGNALS = {"w_dense": "dense", "w_fuzzy": "fuzzy", "w_lexical": "lexical", "w_sty": "sty", "w_agg": "agreement"}
 
 
-def rescore(candidates: list[dict], base: dict[str, float], weights: dict[str, float]) -> list[dict]:
-    """Re-rank a shortlist (Candidate.as_dict records) under other weights, from the signals it carries.
+def rescore(candidates: list, base: dict[str, float], weights: dict[str, float]) -> list:
+    """Re-rank a shortlist (``result.Candidate``) under other weights, from the signals it carries.
 
     A candidate's score is sum(weight * signal) plus terms the weights do not touch (context penalty,
     drug fit); that remainder is kept, so the base weights reproduce the original scores exactly. The
@@ -98,10 +100,9 @@ def rescore(candidates: list[dict], base: dict[str, float], weights: dict[str, f
     """
     out = []
     for c in candidates:
-        sig = c.get("signals", {})
-        used = [(w, s) for w, s in WEIGHT_SIGNALS.items() if w in base and s in sig]
-        rest = c["score"] - sum(base[w] * sig[s] for w, s in used)
-        score = rest + sum(weights.get(w, base[w]) * sig[s] for w, s in used)
-        out.append({**c, "score": round(float(score), 4)})
-    out.sort(key=lambda c: -c["score"])
-    return [{**c, "rank": r + 1} for r, c in enumerate(out)]
+        used = [(w, s) for w, s in WEIGHT_SIGNALS.items() if w in base]
+        rest = c.score - sum(base[w] * getattr(c.signals, s) for w, s in used)
+        score = rest + sum(weights.get(w, base[w]) * getattr(c.signals, s) for w, s in used)
+        out.append(replace(c, score=round(float(score), 4)))
+    out.sort(key=lambda c: -c.score)
+    return [replace(c, rank=r + 1) for r, c in enumerate(out)]

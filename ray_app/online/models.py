@@ -5,36 +5,43 @@ Unknown fields are rejected: a typo such as ``entity`` for ``entity_type`` is a 
 """
 from __future__ import annotations
 
+import dataclasses
+import typing
 from types import SimpleNamespace
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from ray_app import result
 from ray_app.config import Config
 
 WEIGHT_RANGE = (0.0, 2.0)
 
 
-class Candidate(BaseModel):
-    rank: int
-    system: str
-    code: str = Field(description="always a string (leading zeros kept)")
-    description: str
-    sty: str = Field(description="UMLS semantic type")
-    tty: str = Field(description="term type of the displayed name (PT, SCD, IN, ...)")
-    score: float
-    signals: dict[str, float] = Field(description="dense, fuzzy, lexical, sty, agreement, drug: what the score is made of")
-    matched: str = Field(description="the catalog string that matched best")
+def from_dataclass(cls, name: str | None = None, base=BaseModel):
+    """A pydantic model with the fields, types and descriptions of a ``ray_app.result`` dataclass, so
+    the API schema is the engine's result type and cannot drift from it."""
+    hints = typing.get_type_hints(cls)
+    made: dict[str, tuple] = {}
+    for f in dataclasses.fields(cls):
+        typ = _api_type(hints[f.name])
+        made[f.name] = (typ, Field(description=f.metadata.get("doc")))
+    return create_model(name or cls.__name__, __base__=base, **made)
 
 
-class MapResult(BaseModel):
-    system: str = Field(description="RXNORM or SNOMEDCT_US; empty when the entity type is unknown")
-    code: str = Field(description="best code; empty when not mapped")
-    description: str
-    sty: str
-    tty: str
-    confidence: float = Field(ge=0, le=1)
-    flags: list[str] = Field(description="needs_review, ingredient_fallback, unknown_entity_type, truncated, ...")
-    candidates: list[Candidate] = Field(description="top-k, best first, with their signals")
+def _api_type(t):
+    """Nested result dataclasses become their derived models (list[Candidate] -> list[CandidateModel])."""
+    if dataclasses.is_dataclass(t):
+        return _MODELS[t]
+    args = typing.get_args(t)
+    if typing.get_origin(t) is list and args and dataclasses.is_dataclass(args[0]):
+        return list[_MODELS[args[0]]]
+    return t
+
+
+_MODELS: dict = {}
+for _cls in (result.Signals, result.Candidate, result.MatchResult):
+    _MODELS[_cls] = from_dataclass(_cls)
+Signals, Candidate, MapResult = (_MODELS[c] for c in (result.Signals, result.Candidate, result.MatchResult))
 
 
 class MapResponse(MapResult):

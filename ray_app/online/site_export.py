@@ -28,17 +28,17 @@ def example_pairs() -> tuple[dict, list[tuple[str, str]]]:
     return examples, list(dict.fromkeys(pairs))
 
 
-def record(matcher, config: Config) -> dict:
-    """Every example through the engine, with the longest shortlist a request may ask for (build the
-    matcher with ``online_config(config)`` to get all of it)."""
+def record(engine, config: Config) -> dict:
+    """Every example through the engine, with the longest shortlist a request may ask for (load the
+    engine with ``online_config(config)`` to get all of it)."""
     cfg = online_config(config)
     examples, pairs = example_pairs()
-    results = map_pairs(matcher, pairs, config, top_k=cfg.serve.max_top_k)
+    results = map_pairs(engine, pairs, config, top_k=cfg.serve.max_top_k)
     return {
         "recorded_at": time.strftime("%Y-%m-%d"),
         "examples": examples,
         "results": {record_key(t, e): r for (t, e), r in zip(pairs, results)},
-        "health": {"status": "recorded", **index_info(matcher.bundle),
+        "health": {"status": "recorded", **index_info(engine.bundle),
                    "scoring": {"weights": base_weights(config.match), "range": list(WEIGHT_RANGE)}},
     }
 

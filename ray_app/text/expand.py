@@ -203,8 +203,9 @@ class QueryExpander:
 
 def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, expander: QueryExpander | None = None,
                 spelling: bool = True, abbreviations: bool = True, catalog_acronyms: bool = True,
-                lay_terms: bool = True) -> list[str]:
-    """Match-text anchors for one query: the query itself first, then its expansions."""
+                lay_terms: bool = True, drug=None) -> list[str]:
+    """Match-text anchors for one query: the query itself first, then its expansions. ``drug``: the
+    query's ``drugs.parse_query`` (parsed once by ``batch.prepare``; parsed here when not given)."""
     base = match_text(text)
     anchors = [base]
     as_written = base
@@ -223,7 +224,7 @@ def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, expand
         anchors.append(match_text(expanded))
     if entity_type == "Medicine":
         base = as_written  # the drug parser resolves names (and their typos) against the catalog itself
-        parsed = parse_query(text)  # the raw text: "a 5 mg / b 10 mg" separators matter here
+        parsed = drug if drug is not None else parse_query(text)  # the raw text: separators matter
         if parsed.names and parsed.names != parsed.raw_names:  # brand/UK name -> US generic wording
             generic = base
             for raw, name in zip(parsed.raw_names, parsed.names):
@@ -236,11 +237,12 @@ def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, expand
     return [a for a in anchors if a and not (a in seen or seen.add(a))][:max_anchors]
 
 
-def configured_anchors(text: str, entity_type: str | None, match_cfg, expander: QueryExpander | None) -> list[str]:
-    """anchors_for with the expansion switches of a MatchConfig (what mapping.prepare builds)."""
+def configured_anchors(text: str, entity_type: str | None, match_cfg, expander: QueryExpander | None,
+                       drug=None) -> list[str]:
+    """anchors_for with the expansion switches of a MatchConfig (what batch.prepare builds)."""
     m = match_cfg
     return anchors_for(text, entity_type, m.max_anchors, expander, m.spelling, m.abbreviations,
-                       m.catalog_acronyms, m.lay_terms)
+                       m.catalog_acronyms, m.lay_terms, drug)
 
 
 def make_speller(texts, model_path: str | None = None) -> Speller:

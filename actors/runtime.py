@@ -1,25 +1,9 @@
-"""Shared by the job entrypoints: connecting to Ray and sizing actor pools from config."""
+"""Connecting to Ray and sizing actor pools from config (shared by the batch job, the build and Serve)."""
 from __future__ import annotations
 
 import os
 
 from ray_app.config import Config
-
-
-def catalog_job_main(prog: str, doc: str, run, argv: list[str] | None = None) -> int:
-    """The command line shared by the jobs that read catalogs and write one directory (build, tune)."""
-    import argparse
-
-    from ray_app.config import load_config
-
-    ap = argparse.ArgumentParser(prog=prog, description=doc)
-    ap.add_argument("--catalog", nargs="+", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--config")
-    ap.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE")
-    args = ap.parse_args(argv)
-    run(args.catalog, args.out, load_config(args.config, args.set))
-    return 0
 
 
 def init_ray(config: Config):

@@ -1,0 +1,78 @@
+"""The one definition of every command-line flag, shared by ``harmonize`` and the Ray Job entrypoints
+(``python -m jobs.map_file`` takes exactly ``harmonize map``'s flags, with the same defaults)."""
+from __future__ import annotations
+
+import argparse
+
+
+def add_config(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", help="YAML config file (sections: model, index, match, ray, serve, tune)")
+    p.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                   help="override one config value, e.g. --set ray.index_replicas=4")
+
+
+def add_catalog(p: argparse.ArgumentParser, out_help: str, required: bool = False) -> None:
+    p.add_argument("--catalog", nargs="+", required=required,
+                   help="parquet file(s) in the CUI/System/TTY/CODE/STR/STY schema (default: the embedded demo catalog)")
+    p.add_argument("--out", required=True, help=out_help)
+    add_config(p)
+
+
+def add_map(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--index", required=True, help="index directory built by `harmonize build`")
+    p.add_argument("--input", required=True, help="csv/tsv/xlsx/parquet file, a directory of shards, or a URI "
+                                                  "(s3://, gs://, file://)")
+    p.add_argument("--output", required=True, help=".xlsx, .csv, .tsv or .parquet file, or a directory/URI "
+                                                   "without suffix for parquet parts + manifest")
+    p.add_argument("--top-k", type=int, default=0, help="also write the top K candidates as columns")
+    p.add_argument("--text-column", help="default 'Input Entity Description'")
+    p.add_argument("--type-column", help="default 'Entity Type'")
+    p.add_argument("--sheet", help="xlsx sheet name (default: the first sheet with the text and type columns)")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted run from its manifest "
+                                                         "(same input, config and index)")
+    p.add_argument("--keep-parts", action="store_true", help="keep OUTPUT.parts/ (parquet parts + manifest) "
+                                                             "after merging into a single-file output")
+    p.add_argument("--csv-safe", action="store_true", help="csv/tsv output: prefix cells that start with "
+                                                           "= + - @ tab or CR with ' (spreadsheet formula injection)")
+    add_config(p)
+
+
+def add_eval(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--index", required=True, help="index directory built by `harmonize build`")
+    p.add_argument("--gold", required=True, help="columns 'Input Entity Description', 'Entity Type', "
+                                                 "'Standard Code' (acceptable codes separated by ';')")
+    p.add_argument("--report", help="report directory (default build/reports/<gold file stem>)")
+    p.add_argument("--baselines", action=argparse.BooleanOptionalAction, default=True,
+                   help="also run the dense-only and fuzzy-only baselines (default: on)")
+    p.add_argument("--limit", type=int, help="evaluate a seeded sample of N gold rows")
+    add_config(p)
+
+
+def map_kwargs(args) -> dict:
+    """The ``map_stream`` keywords a parsed ``add_map`` command line asks for."""
+    return {"top_k": args.top_k, "text_col": args.text_column, "type_col": args.type_column,
+            "sheet": args.sheet, "resume": args.resume, "keep_parts": args.keep_parts, "csv_safe": args.csv_safe}
+
+
+def report_dir(args) -> str:
+    from pathlib import Path
+
+    return args.report or str(Path("build") / "reports" / Path(args.gold).stem)
+
+
+def job_main(prog: str, doc: str, add, run, argv: list[str] | None = None) -> int:
+    """A Ray Job entrypoint: parse ``add``'s flags, load the config, ``run(args, config)``; engine errors
+    are one line on stderr and exit status 2."""
+    import sys
+
+    from ray_app.config import load_config
+
+    ap = argparse.ArgumentParser(prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add(ap)
+    args = ap.parse_args(argv)
+    try:
+        run(args, load_config(args.config, args.set))
+    except (ValueError, OSError, RuntimeError) as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return 2
+    return 0

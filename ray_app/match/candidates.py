@@ -1,0 +1,71 @@
+"""Candidate generation: which codes of a system are worth scoring for one query.
+
+Four sources, each a function that proposes code ids: ``exact`` (a catalog string equals an anchor),
+``drug`` (RxNorm rows of the parsed ingredients, best structure fit first), ``dense`` (FAISS neighbours,
+best per code) and ``lexical`` (BM25 over the IDF-weighted inverted index). ``pool`` merges them in
+that order and remembers which sources proposed each code (``via``); ``match.sources`` switches any of
+them off.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ray_app.arrays import concat_ranges
+
+SOURCES = ("exact", "drug", "dense", "lexical")
+
+
+@dataclass
+class Pool:
+    codes: np.ndarray  # code ids in pool order
+    via: list[list[str]]  # per pool code: the sources that proposed it
+    rows: np.ndarray  # catalog rows of every pool code (at most max_strings_per_code each)
+    owner: np.ndarray  # pool position of each row
+
+
+def exact(si, anchors: list[str]) -> list[int]:
+    """Codes with a string whose match text equals an anchor."""
+    table = si.exact_rows
+    return [int(si.row_code[r]) for a in anchors if a in table for r in table[a]]
+
+
+def drug(si, drug_q, rows: np.ndarray | None, fit: np.ndarray | None, limit: int) -> list[int]:
+    """Codes of the parsed ingredients' rows, the best structure fit first."""
+    if drug_q is None or rows is None or not len(rows):
+        return []
+    ranked = si.row_code[rows[np.argsort(-fit, kind="stable")]].tolist()
+    return list(dict.fromkeys(ranked))[:limit]
+
+
+def dense(si, dist: np.ndarray, ids: np.ndarray, limit: int) -> list[int]:
+    """FAISS hits of every anchor, best score per code, best codes first."""
+    hit = ids.ravel()
+    ok = hit >= 0
+    hit, score = hit[ok], dist.ravel()[ok]
+    if not len(hit):
+        return []
+    # pandas' groupby-max + sort_values: the same order (ties included) the engine has always used
+    best = pd.Series(score).groupby(si.row_code[hit]).max().sort_values(ascending=False)
+    return best.index.tolist()[:limit]
+
+
+def lexical(si, lex_q: list[tuple[np.ndarray, float]], k: int) -> list[int]:
+    """BM25's best rows per anchor, as codes."""
+    if k <= 0:
+        return []
+    return list(dict.fromkeys(int(si.row_code[r]) for ids, _ in lex_q for r in si.lexical.retrieve(ids, k)))
+
+
+def pool(si, proposed: dict[str, list[int]], max_strings: int) -> Pool:
+    via: dict[int, list[str]] = {}
+    for name, found in proposed.items():
+        for c in dict.fromkeys(int(c) for c in found):
+            via.setdefault(c, []).append(name)
+    codes = np.asarray(list(via), dtype=np.int64)
+    starts = si.code_start[codes]
+    ends = np.minimum(si.code_start[codes + 1], starts + max_strings)
+    return Pool(codes=codes, via=[via[int(c)] for c in codes], rows=concat_ranges(starts, ends),
+                owner=np.repeat(np.arange(len(codes)), ends - starts))
