@@ -95,7 +95,7 @@ def main() -> int:
 
     from jobs.build_index import run as ray_build
     from jobs.map_file import ray_match_fn
-    from jobs.common import init_ray
+    from actors.runtime import init_ray
 
     init_ray(cfg)
     if args.build_rows:

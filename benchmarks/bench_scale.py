@@ -111,7 +111,7 @@ def main() -> int:
     print(f"input  {args.rows:,} rows, {figures['input']['bytes'] / MiB:.1f} MiB parquet "
           f"({in_mem / MiB:.0f} MiB as a pandas frame), generated in {figures['input']['generate_seconds']}s", flush=True)
 
-    from jobs.common import init_ray
+    from actors.runtime import init_ray
     from jobs.map_file import run as ray_run
 
     init_ray(cfg)

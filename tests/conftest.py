@@ -101,17 +101,25 @@ def tiny_index(tiny_catalog, embedder, config, tmp_path_factory) -> str:
     from ray_app.index.build import build_index, local_embed_stream
 
     out = tmp_path_factory.mktemp("index") / "tiny"
-    build_index(tiny_catalog, out, config, local_embed_stream(embedder), embedder.dim,
-                log=lambda m: None)
+    build_index(tiny_catalog, out, config, local_embed_stream(embedder), embedder.dim, log=lambda m: None)
     return str(out)
 
 
 @pytest.fixture(scope="session")
-def matcher(tiny_index, config, embedder):
+def engine(tiny_index, config, embedder):
+    """The tiny index as users run it: matcher + the index's own expander (speller, mined acronyms)."""
+    from ray_app.engine import Engine
     from ray_app.index.bundle import IndexBundle
     from ray_app.match.matcher import Matcher
+    from ray_app.text.expand import load_expander
 
-    return Matcher(IndexBundle.load(tiny_index, model_fingerprint=embedder.fingerprint), config, embedder)
+    bundle = IndexBundle.load(tiny_index, model_fingerprint=embedder.fingerprint)
+    return Engine(Matcher(bundle, config, embedder), load_expander(tiny_index, config.model.path))
+
+
+@pytest.fixture(scope="session")
+def matcher(engine):
+    return engine.matcher
 
 
 @pytest.fixture(scope="session")

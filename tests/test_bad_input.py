@@ -1,6 +1,6 @@
 """Bad-input corpus: every case gets a clear error or flagged rows, and rows in == rows out.
 
-Inputs go through the real streaming reader and mapping (``ray_app.batch.stream``, the engine behind both
+Inputs go through the real streaming reader and mapping (``ray_app.batch.driver``, the engine behind both
 ``harmonize map --local`` and the Ray job) with small blocks; index and catalog cases through the real
 loaders. Ray-path cases are in test_stream_ray.py.
 """
@@ -16,7 +16,9 @@ import pytest
 
 from ray_app.config import Config
 from ray_app.batch.tables import InputError
-from ray_app.batch.stream import LocalBackend, map_stream, read_output
+from ray_app.batch.backend import LocalBackend
+from ray_app.batch.driver import map_stream
+from ray_app.batch.manifest import read_output
 
 T, Y = "Input Entity Description", "Entity Type"
 ASTHMA, CHEST_XR, ASPIRIN = "195967001", "399208008", "1191"
@@ -31,10 +33,10 @@ def cfg(**ray) -> Config:
     return c
 
 
-def run_stream(matcher, inp, out, config=None, **kw):
+def run_stream(engine, inp, out, config=None, **kw):
     config = config or cfg()
-    return map_stream(str(inp), str(out), LocalBackend(matcher, config.ray.embed_batch_size), config,
-                      expander=matcher.expander, index_meta=matcher.bundle.meta, log=lambda m: None, **kw)
+    return map_stream(str(inp), str(out), LocalBackend(engine.matcher, config.ray.embed_batch_size), config,
+                      expander=engine.expander, index_meta=engine.bundle.meta, log=lambda m: None, **kw)
 
 
 def csv_bytes(tmp, data: bytes, name="in.csv"):
@@ -173,6 +175,13 @@ CASES = {
     # --- xlsx
     "xlsx_several_sheets_first": (lambda t: xlsx_sheets(t, {"First": frame(["asthma"]), "Second": frame(["chest xr", "cbc"], ["Procedure", "Lab"])}),
                                   ("rows", 1, code(0, ASTHMA))),
+    # a workbook whose first sheet is a cover page: the sheet with the required columns is mapped
+    "xlsx_two_sheets_data_on_second": (lambda t: xlsx_sheets(t, {"Notes": pd.DataFrame({"About": ["feed of 2024"]}),
+                                                                 "Data": frame(["chest xr", "cbc"], ["Procedure", "Lab"])}),
+                                       ("rows", 2, code(0, CHEST_XR))),
+    "xlsx_no_sheet_has_the_columns": (lambda t: xlsx_sheets(t, {"Notes": pd.DataFrame({"About": ["x"]}),
+                                                                "Other": pd.DataFrame({"Term": ["asthma"]})}),
+                                      ("error", InputError, r"no sheet has the columns.*'Notes': \['About'\]; 'Other': \['Term'\]")),
     "xlsx_several_sheets_named": (lambda t: (xlsx_sheets(t, {"First": frame(["asthma"]), "Second": frame(["chest xr", "cbc"], ["Procedure", "Lab"])}),
                                              {"sheet": "Second"}), ("rows", 2, code(0, CHEST_XR))),
     "xlsx_missing_sheet": (lambda t: (xlsx_sheets(t, {"First": frame(["asthma"])}), {"sheet": "Nope"}),
@@ -217,17 +226,17 @@ def test_corpus_is_big_enough():
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_bad_input(name, matcher, tmp_path):
+def test_bad_input(name, engine, tmp_path):
     make, expect = CASES[name]
     made = make(tmp_path)
     path, kwargs = made if isinstance(made, tuple) else (made, {})
     out = tmp_path / "out.parquet"
     if expect[0] == "error":
         with pytest.raises(expect[1], match=expect[2]):
-            run_stream(matcher, path, out, **kwargs)
+            run_stream(engine, path, out, **kwargs)
         return
     _, n, check = expect
-    stats = run_stream(matcher, path, out, **kwargs)
+    stats = run_stream(engine, path, out, **kwargs)
     got = read_output(out)
     assert stats["rows"] == n and len(got) == n
     for col in ("Output Target Code", "Output Flags", "Output Confidence"):
@@ -235,10 +244,10 @@ def test_bad_input(name, matcher, tmp_path):
     check(got.reset_index(drop=True))
 
 
-def test_bad_output_type_fails_before_work(matcher, tmp_path):
+def test_bad_output_type_fails_before_work(engine, tmp_path):
     src = csv_rows(tmp_path, [["asthma", "Diagnosis"]])
     with pytest.raises(InputError, match=r"unsupported output type \.json"):
-        run_stream(matcher, src, tmp_path / "out.json")
+        run_stream(engine, src, tmp_path / "out.json")
 
 
 def test_cli_exit_code_2_on_bad_input(tiny_index, tmp_path, capsys):
@@ -311,3 +320,32 @@ def test_index_from_another_model(tiny_index):
 
     with pytest.raises(IndexBundleError, match="built with embedding model"):
         IndexBundle.check(tiny_index, model_fingerprint="0000000000000000")
+
+
+FORMULA = '=HYPERLINK("http://x","asthma")'
+
+
+def test_formula_cells_are_written_as_text_in_xlsx(engine, tmp_path):
+    """An input cell that looks like a formula stays text in the mapped workbook: never a live formula."""
+    import openpyxl
+
+    src = csv_rows(tmp_path, [[FORMULA, "Diagnosis"], ["+1+1", "Diagnosis"], ["asthma", "@SUM(A1)"]])
+    run_stream(engine, src, tmp_path / "out.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx").active
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert {c.data_type for c in cells} == {"s"}  # every text cell is a text cell, not 'f'
+    texts = {c.value for c in cells}
+    assert FORMULA in texts and "+1+1" in texts and "@SUM(A1)" in texts
+    assert ws.max_row == 4  # header + every row, in order
+    assert [ws.cell(row=r, column=1).value for r in range(2, 5)] == [FORMULA, "+1+1", "asthma"]
+
+
+def test_csv_safe_prefixes_formula_like_cells(engine, tmp_path):
+    src = csv_rows(tmp_path, [[FORMULA, "Diagnosis"], ["-2+3", "Diagnosis"], ["asthma", "Diagnosis"]])
+    run_stream(engine, src, tmp_path / "plain.csv")
+    run_stream(engine, src, tmp_path / "safe.csv", csv_safe=True)
+    plain = pd.read_csv(tmp_path / "plain.csv", dtype=str)
+    safe = pd.read_csv(tmp_path / "safe.csv", dtype=str)
+    assert plain[T].tolist() == [FORMULA, "-2+3", "asthma"]  # opt-in: the default writes cells as they are
+    assert safe[T].tolist() == ["'" + FORMULA, "'-2+3", "asthma"]
+    assert safe["Output Target Code"].tolist()[2] == ASTHMA and len(safe) == 3

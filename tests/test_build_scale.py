@@ -49,7 +49,7 @@ def test_faiss_gpu_path_writes_a_cpu_index(kind, monkeypatch, tmp_path):
 def test_embedding_pool_grows_to_cluster_gpus(monkeypatch):
     import ray
 
-    from jobs.common import embed_pool_size
+    from actors.runtime import embed_pool_size
 
     cfg = Config()
     monkeypatch.setattr(ray, "cluster_resources", lambda: {"CPU": 64, "GPU": 8})
@@ -63,7 +63,7 @@ def test_embedding_pool_grows_to_cluster_gpus(monkeypatch):
 def test_replicas_per_node(monkeypatch):
     import ray
 
-    from jobs.common import replica_options
+    from actors.runtime import replica_options
 
     nodes = [{"NodeID": "a" * 56, "Alive": True, "Resources": {"CPU": 16}},
              {"NodeID": "b" * 56, "Alive": True, "Resources": {"CPU": 8, "GPU": 1}},

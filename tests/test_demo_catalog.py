@@ -1,5 +1,7 @@
 """End-to-end on the embedded default catalog: the published hackathon samples and the 400-row test file."""
 import pandas as pd
+
+from engine_util import map_rows
 import pytest
 
 from tests.conftest import SHARED
@@ -12,19 +14,18 @@ RIGHT = ["Paracetamol 500 mg", "Aspirin 10 mg", "Asthma", "persistent pain on th
 
 
 @pytest.fixture(scope="module")
-def demo_matcher(demo_index, config, embedder):
-    from ray_app.index.bundle import IndexBundle
-    from ray_app.match.matcher import Matcher
+def demo_engine(demo_index, config):
+    from ray_app.engine import load_engine
 
-    return Matcher(IndexBundle.load(demo_index, model_fingerprint=embedder.fingerprint), config, embedder)
+    return load_engine(demo_index, config)
 
 
 @pytest.mark.skipif(not SAMPLES.exists(), reason="shared eval data not present")
-def test_hackathon_samples_stay_right(demo_matcher, config):
-    from ray_app.batch.prepare import local_match_fn, map_dataframe
+def test_hackathon_samples_stay_right(demo_engine, config):
+    from ray_app.batch.assemble import output_columns
 
     gold = pd.read_csv(SAMPLES, dtype=str)
-    out, _ = map_dataframe(gold, local_match_fn(demo_matcher), config)
+    out = pd.DataFrame(output_columns(map_rows(demo_engine, gold["Input Entity Description"], gold["Entity Type"], config)))
     got = dict(zip(gold["Input Entity Description"], out["Output Target Code"]))
     want = dict(zip(gold["Input Entity Description"], gold["Standard Code"]))
     for text in RIGHT:
@@ -40,7 +41,7 @@ def test_hackathon_samples_stay_right(demo_matcher, config):
 def test_hilabs_test_file_through_ray(ray_local, demo_index, config, tmp_path):
     from jobs.map_file import run
     from ray_app.index.bundle import IndexBundle
-    from ray_app.batch.tables import read_table
+    from ray_app.batch.source import read_table
 
     dst = tmp_path / "mapped.xlsx"
     run(demo_index, str(TEST_INPUTS), str(dst), config, top_k=3, log=lambda m: None)

@@ -1,5 +1,6 @@
 import pytest
 
+from engine_util import map_rows
 from ray_app.text.drugs import DrugCatalog, drug_fit, normalize_ingredient, parse_catalog_name, parse_query
 
 
@@ -208,16 +209,18 @@ def er_matcher(embedder, config, tmp_path_factory):
             for i, (name, tty) in enumerate(ER_CATALOG)]
     pd.DataFrame(rows, columns=["CUI", "System", "TTY", "CODE", "STR", "STY"]).to_parquet(d / "rx.parquet", index=False)
     build_index([str(d / "rx.parquet")], d / "index", config, local_embed_stream(embedder), embedder.dim,
-                embedder.encode, log=lambda m: None)
-    return Matcher(IndexBundle.load(str(d / "index"), model_fingerprint=embedder.fingerprint), config, embedder)
+                log=lambda m: None)
+    from ray_app.engine import Engine
+    from ray_app.text.expand import load_expander
+
+    bundle = IndexBundle.load(str(d / "index"), model_fingerprint=embedder.fingerprint)
+    return Engine(Matcher(bundle, config, embedder), load_expander(str(d / "index"), config.model.path))
 
 
 def test_matcher_ranks_by_rxnorm_structure(er_matcher, config):
-    from ray_app.batch.prepare import prepare
-
     texts = ["12 hr nifedipine 60 mg er tablet", "0.8 ml enoxaparin 100 mg/ml pfs", "enoxaparin sodum",
              "sensor nifedipine 30 mg tab", "nifedipine 60mg tab"]
-    res = er_matcher.match_batch(prepare(texts, ["Medicine"] * len(texts), config).queries)
-    assert res["description"].tolist() == [
+    res = map_rows(er_matcher, texts, ["Medicine"] * len(texts), config)
+    assert [r.description for r in res] == [
         "12 HR Nifedipine 60 MG Extended Release Oral Tablet", "0.8 ML Enoxaparin Sodium 100 MG/ML Prefilled Syringe",
         "Enoxaparin Sodium", "Sensor Nifedipine 30 MG Oral Tablet", "Nifedipine 60 MG Oral Tablet"]

@@ -7,7 +7,7 @@ import pytest
 from ray_app.catalog.load import load_catalog, synonym_rows
 from ray_app.config import Config
 from ray_app.catalog.hpo import hpo_synonyms
-from ray_app.batch.prepare import prepare
+from engine_util import top
 from ray_app.text.normalize import match_text
 
 from conftest import FINDING, S, tiny_frame
@@ -115,8 +115,6 @@ def test_index_built_with_hpo_maps_lay_wording(obo, hpo_catalog, embedder, tmp_p
     meta = build_index(hpo_catalog, out, cfg, local_embed_stream(embedder), embedder.dim,
                        log=lambda m: None)
     assert meta["config"]["index"]["hpo_synonyms"] is True
-    matcher = load_engine(str(out), cfg)
-    r = matcher.match_batch(prepare(["frequent watery bowel movements"], ["Diagnosis"], cfg).queries).iloc[0]
-    assert r["code"] == "62315008" and r["description"] == "Diarrhea"
-    top = json.loads(r["candidates"])[0]
-    assert top["matched"] == "Frequent watery bowel movements"
+    r = top(load_engine(str(out), cfg), cfg, "frequent watery bowel movements", "Diagnosis")
+    assert r.code == "62315008" and r.description == "Diarrhea"
+    assert r.candidates[0].matched == "Frequent watery bowel movements"

@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from jobs.cli import main
-from ray_app.batch.tables import InputError, read_table, resolve_columns, write_table
+from ray_app.batch.source import read_table
+from ray_app.batch.tables import InputError, resolve_columns, write_table
 
 
 def test_read_table_errors(tmp_path):

@@ -8,7 +8,7 @@ import pytest
 from ray_app.text.expand import QueryExpander, anchors_for, lay_to_clinical, mine_acronyms
 from ray_app.index.bundle import IndexBundle, IndexBundleError
 from ray_app.index.lexical import LexicalIndex, tokens
-from ray_app.batch.prepare import prepare
+from engine_util import top
 from ray_app.match.score import confidence
 
 TEXTS = ["skin rash", "skin rash associated with acquired immunodeficiency syndrome", "oxygen gas",
@@ -97,23 +97,32 @@ def test_confidence_is_a_probability_that_rises_with_score_and_margin():
     assert confidence([1.3, 0.3, 1.0, 1.0, 1.0]) > 0.9
 
 
-def test_candidates_explain_their_signals_and_sources(matcher, config):
-    q = prepare(["Plain chest X-ray"], ["Procedure"], config, matcher.expander).queries
-    r = matcher.match_batch(q).iloc[0]
-    top = json.loads(r["candidates"])[0]
-    assert top["code"] == "399208008"
-    assert set(top["signals"]) >= {"dense", "fuzzy", "lexical", "sty", "agreement", "drug"}
-    assert top["signals"]["lexical"] == pytest.approx(1.0)
-    assert "exact" in top["via"] and "dense" in top["via"]
+def test_candidates_explain_their_signals_and_sources(engine, config):
+    best = top(engine, config, "Plain chest X-ray", "Procedure").candidates[0]
+    assert best.code == "399208008"
+    assert best.signals.lexical == pytest.approx(1.0) and best.signals.dense > 0.9
+    assert "exact" in best.via and "dense" in best.via
 
 
-def test_lexical_signal_can_be_switched_off(matcher, config):
+def test_lexical_signal_can_be_switched_off(engine, config):
     from ray_app.config import load_config
     from ray_app.match.matcher import Matcher
 
     cfg = load_config(None, ["match.w_lexical=0", "match.lexical_k=0"])
-    off = Matcher(matcher.bundle, cfg, matcher.embedder)
-    q = prepare(["heart attack"], ["Diagnosis"], cfg).queries
-    cands = json.loads(off.match_batch(q).iloc[0]["candidates"])
-    assert cands[0]["code"] == "22298006"
-    assert all("lexical" not in c["via"] for c in cands)
+    off = Matcher(engine.matcher.bundle, cfg, engine.matcher.embedder)
+    cands = top(engine, cfg, "heart attack", "Diagnosis", matcher=off).candidates
+    assert cands[0].code == "22298006"
+    assert all("lexical" not in c.via for c in cands)
+
+
+def test_each_candidate_source_can_be_switched_off(engine, config):
+    """match.sources: without the exact and dense sources only BM25 proposes codes, and via says so."""
+    from ray_app.config import load_config
+    from ray_app.match.matcher import Matcher
+
+    cfg = load_config(None, ['match.sources=["lexical"]'])
+    lex_only = Matcher(engine.matcher.bundle, cfg, engine.matcher.embedder)
+    r = top(engine, cfg, "heart attack", "Diagnosis", matcher=lex_only)
+    assert r.code == "22298006" and all(c.via == ["lexical"] for c in r.candidates)
+    with pytest.raises(ValueError, match="unknown source"):
+        Matcher(engine.matcher.bundle, load_config(None, ['match.sources=["telepathy"]']))

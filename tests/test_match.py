@@ -1,70 +1,71 @@
-import json
-
 import numpy as np
 import pandas as pd
 
-from ray_app.batch.prepare import local_match_fn, map_dataframe, prepare
+from engine_util import map_rows
+from engine_util import top as _top
+from ray_app.batch.assemble import output_columns
+from ray_app.batch.prepare import prepare
 
 
-def top(matcher, config, text, etype):
-    q = prepare([text], [etype], config).queries
-    return matcher.match_batch(q).iloc[0]
+def top(engine, config, text, etype):
+    return _top(engine, config, text, etype)
 
 
-def test_exact_and_synonym_matches(matcher, config):
-    assert top(matcher, config, "Asthma", "Diagnosis")["code"] == "195967001"
-    r = top(matcher, config, "heart attack", "Diagnosis")
-    assert r["code"] == "22298006"  # SY string of the code, display is its PT
-    assert r["description"] == "Myocardial infarction" and r["tty"] == "PT"
-    assert top(matcher, config, "Excision of appendix", "Procedure")["code"] == "80146002"
+def test_exact_and_synonym_matches(engine, config):
+    assert top(engine, config, "Asthma", "Diagnosis").code == "195967001"
+    r = top(engine, config, "heart attack", "Diagnosis")
+    assert r.code == "22298006"  # SY string of the code, display is its PT
+    assert r.description == "Myocardial infarction" and r.tty == "PT"
+    assert top(engine, config, "Excision of appendix", "Procedure").code == "80146002"
 
 
-def test_abbreviation_anchor_and_typo(matcher, config):
-    assert top(matcher, config, "chest xr", "Procedure")["code"] == "399208008"
-    assert top(matcher, config, "HTN", "Diagnosis")["code"] == "38341003"
-    assert top(matcher, config, "migrane", "Diagnosis")["code"] == "37796009"
+def test_abbreviation_anchor_and_typo(engine, config):
+    assert top(engine, config, "chest xr", "Procedure").code == "399208008"
+    assert top(engine, config, "HTN", "Diagnosis").code == "38341003"
+    assert top(engine, config, "migrane", "Diagnosis").code == "37796009"
 
 
-def test_medicine_routes_to_rxnorm_only(matcher, config):
-    r = top(matcher, config, "ibuprofen 200 mg tablet", "Medication")
-    assert r["system"] == "RXNORM" and r["code"] == "310965"
-    cands = json.loads(r["candidates"])
-    assert all(c["system"] == "RXNORM" for c in cands)
+def test_medicine_routes_to_rxnorm_only(engine, config):
+    r = top(engine, config, "ibuprofen 200 mg tablet", "Medication")
+    assert r.system == "RXNORM" and r.code == "310965"
+    assert all(c.system == "RXNORM" for c in r.candidates)
 
 
-def test_candidates_carry_signals_and_are_ranked(matcher, config):
-    r = top(matcher, config, "Plain chest X-ray", "Procedure")
-    cands = json.loads(r["candidates"])
+def test_candidates_carry_signals_and_are_ranked(engine, config):
+    r = top(engine, config, "Plain chest X-ray", "Procedure")
+    cands = r.candidates
     assert 1 <= len(cands) <= config.match.top_k
-    assert [c["rank"] for c in cands] == list(range(1, len(cands) + 1))
-    assert all(a["score"] >= b["score"] for a, b in zip(cands, cands[1:]))
-    assert set(cands[0]["signals"]) == {"dense", "fuzzy", "lexical", "sty", "agreement", "drug"}
-    assert cands[0]["matched"] == "Plain chest X-ray"
+    assert [c.rank for c in cands] == list(range(1, len(cands) + 1))
+    assert all(a.score >= b.score for a, b in zip(cands, cands[1:]))
+    assert set(vars(cands[0].signals)) == {"dense", "fuzzy", "lexical", "sty", "agreement", "drug"}
+    assert cands[0].matched == "Plain chest X-ray" and "exact" in cands[0].via
     # per-code aggregation: one candidate per code, never the same code twice
-    assert len({c["code"] for c in cands}) == len(cands)
-    assert 0.0 <= r["confidence"] <= 1.0
+    assert len({c.code for c in cands}) == len(cands)
+    assert 0.0 <= r.confidence <= 1.0
 
 
-def test_batch_keeps_order_across_systems(matcher, config):
+def test_batch_keeps_order_across_systems(engine, config):
     texts = ["aspirin", "asthma", "colonoscopy", "metformin", "ct head", "lisinopril"]
     types = ["Medicine", "Diagnosis", "Procedure", "Medicine", "Procedure", "Medicine"]
-    q = prepare(texts, types, config).queries
-    res = matcher.match_batch(q)
-    assert res["code"].tolist() == ["1191", "195967001", "73761001", "6809", "77477000", "29046"]
+    q = prepare(texts, types, config, engine.expander).queries
+    res = [r.code for r in engine.matcher.match_batch(q)]
+    assert res == ["1191", "195967001", "73761001", "6809", "77477000", "29046"]
     # the batch result equals the one-at-a-time result (batching changes nothing)
-    singles = [matcher.match_batch(q.iloc[[i]]).iloc[0]["code"] for i in range(len(q))]
-    assert singles == res["code"].tolist()
+    assert [engine.matcher.match_batch([x])[0].code for x in q] == res
 
 
-def test_map_dataframe_dedupes_and_keeps_every_row(matcher, config):
+def test_map_dataframe_dedupes_and_keeps_every_row(engine, config):
     df = pd.DataFrame({
         "Input Entity Description": ["Asthma", "asthma ", None, "Asthma", 42, "x" * 10_000, "Colonoscopy", "aspirin"],
         "Entity Type": ["Diagnosis", "Diagnosis", "Diagnosis", "Alien", "Lab", "Diagnosis", "procedure", "Drug"],
         "row_id": list(range(8)),
     })
-    out, stats = map_dataframe(df, local_match_fn(matcher), config, top_k=2)
-    assert len(out) == len(df) and out["row_id"].tolist() == list(range(8))
-    assert stats["distinct_queries"] == 5  # "Asthma"/"asthma " share one query
+    rows = map_rows(engine, df["Input Entity Description"], df["Entity Type"], config)
+    assert len(rows) == len(df)
+    assert len(prepare(df["Input Entity Description"], df["Entity Type"], config).queries) == 5
+    assert rows[0] is rows[1]  # "Asthma"/"asthma " share one query, and so one result object
+    out = df.assign(**output_columns(rows, top_k=2))
+    assert out["row_id"].tolist() == list(range(8))
     codes = out["Output Target Code"].tolist()
     assert codes[0] == codes[1] == "195967001"
     assert codes[2] == "" and "empty_input" in out.at[2, "Output Flags"]
@@ -77,17 +78,17 @@ def test_map_dataframe_dedupes_and_keeps_every_row(matcher, config):
     assert np.isfinite(out["Output Confidence"].astype(float)).all()
 
 
-def test_combination_drug_keeps_every_ingredient(matcher, config):
-    r = top(matcher, config, "oxycodone 5 mg / acetaminophen 325 mg tab", "Medicine")
-    assert r["code"] == "1049221"
-    assert top(matcher, config, "oxycodone 5mg tablet", "Medicine")["code"] == "1049621"
-    assert top(matcher, config, "Paracetamol 500 mg", "Medicine")["code"] == "198440"  # UK name, SCD over SCDC
+def test_combination_drug_keeps_every_ingredient(engine, config):
+    r = top(engine, config, "oxycodone 5 mg / acetaminophen 325 mg tab", "Medicine")
+    assert r.code == "1049221"
+    assert top(engine, config, "oxycodone 5mg tablet", "Medicine").code == "1049621"
+    assert top(engine, config, "Paracetamol 500 mg", "Medicine").code == "198440"  # UK name, SCD over SCDC
 
 
-def test_spelling_is_corrected_against_the_catalog(matcher, config):
-    expander = matcher.expander
+def test_spelling_is_corrected_against_the_catalog(engine, config):
+    expander = engine.expander
     assert expander.speller.correct("asthmaa attack") == "asthma attack"  # "attack" is a real word: left alone
     assert expander.speller.correct("colonoscopy") is None
     q = prepare(["hemoglobin a1c mesurement"], ["Lab"], config, expander).queries
-    assert "hemoglobin a1c measurement" in q.iloc[0]["anchors"]
-    assert matcher.match_batch(q).iloc[0]["code"] == "43396009"
+    assert "hemoglobin a1c measurement" in q[0].anchors
+    assert engine.matcher.match_batch(q)[0].code == "43396009"

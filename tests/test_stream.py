@@ -1,4 +1,4 @@
-"""Streaming, resumable mapping (ray_app.batch.stream) in-process: blocks, dedupe across blocks, manifest,
+"""Streaming, resumable mapping (ray_app.batch.driver) in-process: blocks, dedupe across blocks, manifest,
 crash at several points + resume == uninterrupted run (byte for byte), URIs, shards, merges, memory."""
 from __future__ import annotations
 
@@ -12,12 +12,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-import ray_app.batch.stream as stream
-from ray_app.config import Config
+import ray_app.batch.driver as driver
+import ray_app.batch.manifest as manifest
+from engine_util import map_rows
+from ray_app.batch.assemble import output_columns
+from ray_app.batch.backend import LocalBackend
+from ray_app.batch.driver import map_stream
+from ray_app.batch.manifest import read_output
+from ray_app.batch.source import Source
 from ray_app.batch.tables import InputError
-from ray_app.batch.prepare import local_match_fn, map_dataframe
-from ray_app.match.matcher import RESULT_COLUMNS
-from ray_app.batch.stream import LocalBackend, Source, map_stream, read_output
+from ray_app.config import Config
+from ray_app.result import MatchResult
 
 T, Y = "Input Entity Description", "Entity Type"
 POOL = [("Asthma", "Diagnosis"), ("asthma attack", "Diagnosis"), ("high blood pressure", "Diagnosis"),
@@ -70,12 +75,12 @@ class Counting(LocalBackend):
         return super().collect(queries, on_wait)
 
 
-def run(matcher, inp, out, config=None, backend=None, **kw):
+def run(engine, inp, out, config=None, backend=None, **kw):
     config = config or cfg()
-    backend = backend or LocalBackend(matcher, config.ray.embed_batch_size)
+    backend = backend or LocalBackend(engine.matcher, config.ray.embed_batch_size)
     kw.setdefault("log", lambda m: None)
-    return map_stream(str(inp), str(out), backend, config, expander=matcher.expander,
-                      index_meta=matcher.bundle.meta, **kw)
+    return map_stream(str(inp), str(out), backend, config, expander=engine.expander,
+                      index_meta=engine.bundle.meta, **kw)
 
 
 def part_hashes(d) -> dict[str, str]:
@@ -91,10 +96,10 @@ def src(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def reference(matcher, src, tmp_path_factory):
+def reference(engine, src, tmp_path_factory):
     out = tmp_path_factory.mktemp("stream_ref") / "out"
-    backend = Counting(matcher, 16)
-    stats = run(matcher, src, out, backend=backend, top_k=2)
+    backend = Counting(engine.matcher, 16)
+    stats = run(engine, src, out, backend=backend, top_k=2)
     return out, stats, backend
 
 
@@ -115,22 +120,24 @@ def test_blocks_manifest_and_dedupe(reference, src):
     assert {"Output Target Code", "Output Target Code 2", "Output Flags"} <= set(got.columns)
 
 
-def test_stream_equals_in_memory_mapping(reference, src, matcher):
-    """One data flow: the streaming engine and map_dataframe give the same codes and flags."""
+def test_stream_equals_one_batch_mapping(reference, src, engine):
+    """Blocks, cross-block dedupe and the result cache change nothing: the file job's codes and flags are
+    those of mapping the whole file as one batch."""
     out, _, _ = reference
     df = pd.read_csv(src, dtype=object, keep_default_na=False, na_values=[""])
-    mem, _ = map_dataframe(df, local_match_fn(matcher), cfg(), top_k=2, expander=matcher.expander)
+    mem = output_columns(map_rows(engine, df[T], df[Y], cfg()), top_k=2)
+    mem = pd.DataFrame(mem)
     got = read_output(out)
     for col in ("Output Target Code", "Output Flags", "Output Target Code 2", "Output Coding System"):
         assert got[col].tolist() == mem[col].astype(str).tolist(), col
 
 
-def _crash_then_resume(matcher, src, out, reference, crash):
+def _crash_then_resume(engine, src, out, reference, crash):
     with pytest.raises((KeyboardInterrupt, RuntimeError)):
         crash()
     man = json.loads((out / "_manifest.json").read_text())
     assert man["status"] == "running" and 0 < len(man["blocks"]) < 15
-    stats = run(matcher, src, out, resume=True, top_k=2)
+    stats = run(engine, src, out, resume=True, top_k=2)
     assert stats["resumed_blocks"] == len(man["blocks"])
     ref_out = reference[0]
     assert part_hashes(out) == part_hashes(ref_out)
@@ -138,16 +145,16 @@ def _crash_then_resume(matcher, src, out, reference, crash):
     assert not list(out.glob("*.tmp-*"))
 
 
-def test_crash_while_matching_then_resume(matcher, src, tmp_path, reference):
+def test_crash_while_matching_then_resume(engine, src, tmp_path, reference):
     out = tmp_path / "out"
-    _crash_then_resume(matcher, src, out, reference,
-                       lambda: run(matcher, src, out, backend=Counting(matcher, 16, fail_at=6), top_k=2))
+    _crash_then_resume(engine, src, out, reference,
+                       lambda: run(engine, src, out, backend=Counting(engine.matcher, 16, fail_at=6), top_k=2))
 
 
-def test_crash_between_part_and_manifest_then_resume(matcher, src, tmp_path, reference, monkeypatch):
+def test_crash_between_part_and_manifest_then_resume(engine, src, tmp_path, reference, monkeypatch):
     out = tmp_path / "out"
     calls = {"n": 0}
-    real = stream.Manifest.save
+    real = manifest.Manifest.save
 
     def save(self):
         calls["n"] += 1
@@ -157,15 +164,15 @@ def test_crash_between_part_and_manifest_then_resume(matcher, src, tmp_path, ref
 
     def crash():
         with monkeypatch.context() as m:
-            m.setattr(stream.Manifest, "save", save)
-            run(matcher, src, out, top_k=2)
+            m.setattr(manifest.Manifest, "save", save)
+            run(engine, src, out, top_k=2)
 
-    _crash_then_resume(matcher, src, out, reference, crash)
+    _crash_then_resume(engine, src, out, reference, crash)
 
 
-def test_crash_mid_part_write_then_resume(matcher, src, tmp_path, reference, monkeypatch):
+def test_crash_mid_part_write_then_resume(engine, src, tmp_path, reference, monkeypatch):
     out = tmp_path / "out"
-    real = stream._write_atomic
+    real = driver.write_atomic
 
     def write(fs, path, data):
         if path.endswith("part-00007.parquet"):
@@ -176,57 +183,57 @@ def test_crash_mid_part_write_then_resume(matcher, src, tmp_path, reference, mon
 
     def crash():
         with monkeypatch.context() as m:
-            m.setattr(stream, "_write_atomic", write)
-            run(matcher, src, out, top_k=2)
+            m.setattr(driver, "write_atomic", write)
+            run(engine, src, out, top_k=2)
 
     with pytest.raises(KeyboardInterrupt):
         crash()
     assert (out / "part-00007.parquet.tmp-999").exists() and not (out / "part-00007.parquet").exists()
-    stats = run(matcher, src, out, resume=True, top_k=2)
+    stats = run(engine, src, out, resume=True, top_k=2)
     assert stats["resumed_blocks"] == 7
     assert part_hashes(out) == part_hashes(reference[0])
 
 
-def test_resume_redoes_a_corrupted_part(matcher, src, tmp_path, reference):
+def test_resume_redoes_a_corrupted_part(engine, src, tmp_path, reference):
     out = tmp_path / "out"
-    run(matcher, src, out, top_k=2)
+    run(engine, src, out, top_k=2)
     (out / "part-00009.parquet").write_bytes(b"garbage")
     logs = []
-    stats = run(matcher, src, out, resume=True, top_k=2, log=logs.append)
+    stats = run(engine, src, out, resume=True, top_k=2, log=logs.append)
     assert stats["resumed_blocks"] == 9 and any("block 9" in m and "checksum" in m for m in logs)
     assert part_hashes(out) == part_hashes(reference[0])
 
 
-def test_resume_of_a_finished_run_does_nothing(matcher, src, tmp_path):
+def test_resume_of_a_finished_run_does_nothing(engine, src, tmp_path):
     out = tmp_path / "out"
-    run(matcher, src, out)
-    backend = Counting(matcher, 16)
-    stats = run(matcher, src, out, backend=backend, resume=True)
+    run(engine, src, out)
+    backend = Counting(engine.matcher, 16)
+    stats = run(engine, src, out, backend=backend, resume=True)
     assert stats["resumed_blocks"] == 15 and backend.submitted == 0 and stats["rows"] == 600
 
 
-def test_resume_refuses_other_input_config_or_index(matcher, src, tmp_path):
+def test_resume_refuses_other_input_config_or_index(engine, src, tmp_path):
     out = tmp_path / "out"
-    run(matcher, src, out)
+    run(engine, src, out)
     with pytest.raises(InputError, match="config differs"):
-        run(matcher, src, out, resume=True, top_k=3)
+        run(engine, src, out, resume=True, top_k=3)
     with pytest.raises(InputError, match="config differs"):
-        run(matcher, src, out, config=cfg(block_rows=50), resume=True)
+        run(engine, src, out, config=cfg(block_rows=50), resume=True)
     other = tmp_path / "other.csv"
     make_input(600, seed=9).to_csv(other, index=False)
     with pytest.raises(InputError, match="input changed"):
-        run(matcher, other, out, resume=True)
-    meta = json.loads(json.dumps(matcher.bundle.meta))
+        run(engine, other, out, resume=True)
+    meta = json.loads(json.dumps(engine.bundle.meta))
     meta["catalog"]["fingerprint"] = "something-else"
     with pytest.raises(InputError, match="index differs"):
-        map_stream(str(src), str(out), LocalBackend(matcher, 16), cfg(), expander=matcher.expander,
+        map_stream(str(src), str(out), LocalBackend(engine.matcher, 16), cfg(), expander=engine.expander,
                    index_meta=meta, resume=True, log=lambda m: None)
 
 
 @pytest.mark.parametrize("ext", ["csv", "parquet", "xlsx", "tsv"])
-def test_single_file_outputs_are_merged(matcher, src, tmp_path, reference, ext):
+def test_single_file_outputs_are_merged(engine, src, tmp_path, reference, ext):
     out = tmp_path / f"out.{ext}"
-    stats = run(matcher, src, out, top_k=2)
+    stats = run(engine, src, out, top_k=2)
     assert out.exists() and (tmp_path / f"out.{ext}.meta.json").exists()
     assert not (tmp_path / f"out.{ext}.parts").exists()  # merged, parts removed
     got = read_output(out)
@@ -237,17 +244,17 @@ def test_single_file_outputs_are_merged(matcher, src, tmp_path, reference, ext):
     assert meta["stats"]["rows"] == 600 and meta["stats"] == {**stats}
 
 
-def test_keep_parts_and_file_uri(matcher, src, tmp_path, reference):
+def test_keep_parts_and_file_uri(engine, src, tmp_path, reference):
     out = tmp_path / "o.parquet"
-    run(matcher, f"file://{src}", f"file://{out}", keep_parts=True, top_k=2)
+    run(engine, f"file://{src}", f"file://{out}", keep_parts=True, top_k=2)
     assert part_hashes(tmp_path / "o.parquet.parts") == part_hashes(reference[0])
     pd.testing.assert_frame_equal(pd.read_parquet(out), read_output(reference[0]))
     d = tmp_path / "urid"
-    run(matcher, f"file://{src}", f"file://{d}", top_k=2)
+    run(engine, f"file://{src}", f"file://{d}", top_k=2)
     assert part_hashes(d) == part_hashes(reference[0])
 
 
-def test_directory_of_parquet_shards_keeps_native_types(matcher, tmp_path):
+def test_directory_of_parquet_shards_keeps_native_types(engine, tmp_path):
     d = tmp_path / "shards"
     d.mkdir()
     df = make_input(90)
@@ -256,27 +263,27 @@ def test_directory_of_parquet_shards_keeps_native_types(matcher, tmp_path):
         pq.write_table(pa.Table.from_pandas(df.iloc[s:s + 25], preserve_index=False), d / f"part-{i}.parquet",
                        row_group_size=7)
     (d / "_SUCCESS").write_text("")
-    stats = run(matcher, d, tmp_path / "out", config=cfg(block_rows=20))
+    stats = run(engine, d, tmp_path / "out", config=cfg(block_rows=20))
     got = read_output(tmp_path / "out")
     assert stats["blocks"] == 5 and got["MRN"].tolist() == list(range(90)) and str(got["MRN"].dtype) == "int64"
     assert got["Row"].tolist() == df["Row"].tolist()
     # resume from the middle of a shard/row group
     out2 = tmp_path / "out2"
     with pytest.raises(KeyboardInterrupt):
-        run(matcher, d, out2, config=cfg(block_rows=20), backend=Counting(matcher, 16, fail_at=3))
-    run(matcher, d, out2, config=cfg(block_rows=20), resume=True)
+        run(engine, d, out2, config=cfg(block_rows=20), backend=Counting(engine.matcher, 16, fail_at=3))
+    run(engine, d, out2, config=cfg(block_rows=20), resume=True)
     assert part_hashes(out2) == part_hashes(tmp_path / "out")
 
 
-def test_progress_is_logged(matcher, src, tmp_path):
+def test_progress_is_logged(engine, src, tmp_path):
     logs = []
-    run(matcher, src, tmp_path / "out", config=cfg(progress_seconds=0), log=logs.append)
+    run(engine, src, tmp_path / "out", config=cfg(progress_seconds=0), log=logs.append)
     progress = [m for m in logs if "rows/s" in m]
     assert len(progress) >= 15 and "ETA" in progress[0] and "distinct" in progress[0]
     pq_in = tmp_path / "in.parquet"
     pd.read_csv(src).to_parquet(pq_in)
     logs = []
-    run(matcher, pq_in, tmp_path / "out2", config=cfg(progress_seconds=0), log=logs.append)
+    run(engine, pq_in, tmp_path / "out2", config=cfg(progress_seconds=0), log=logs.append)
     assert any("/600 rows (" in m and "ETA" in m for m in logs)
 
 
@@ -287,9 +294,7 @@ class FakeBackend:
         return len(q)
 
     def collect(self, n, on_wait=None):
-        row = {"system": "SNOMEDCT_US", "code": "1", "description": "d", "sty": "s", "tty": "PT",
-               "confidence": 0.5, "flags": "", "candidates": "[]"}
-        return pd.DataFrame([row] * n, columns=RESULT_COLUMNS)
+        return [MatchResult("SNOMEDCT_US", "1", "d", "s", "PT", 0.5)] * n
 
     def close(self):
         pass
