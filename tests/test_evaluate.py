@@ -10,9 +10,12 @@ import pytest
 from conftest import tiny_frame
 from ray_app.catalog.load import load_catalog
 from ray_app.evaluate.devsets import (HELDOUT, abbreviate, drug_variant, item_rng, noisy_variant, reorder_words,
-                             synthetic_heldout, typo)
-from ray_app.evaluate.harness import (build_rankers, evaluate, first_hit_rank, gold_frame, read_gold, split_codes,
-                              write_report)
+                                     synthetic_heldout)
+from ray_app.text.typos import typo
+from ray_app.evaluate.gold import gold_frame, read_gold, split_codes
+from ray_app.evaluate.harness import build_rankers, evaluate, query_ranker
+from ray_app.evaluate.metrics import first_hit_rank
+from ray_app.evaluate.report import write_report
 from ray_app.text.normalize import match_text
 
 # ------------------------------------------------------------------------------- metrics, no model
@@ -26,8 +29,8 @@ GOLD = [  # text, type, codes, hand-made ranking (top 10)
 RANKING = {t.strip().lower(): r for t, _, _, r in GOLD if r is not None}
 
 
-def hand_ranker(queries: pd.DataFrame) -> list:
-    return [RANKING[t.lower()] for t in queries["text"]]
+def hand_ranker(queries: list) -> list:
+    return [RANKING[q.text.lower()] for q in queries]
 
 
 def gold_df():
@@ -54,7 +57,7 @@ def test_split_codes_and_first_hit_rank():
 
 
 def test_exact_metrics_on_hand_made_rankings(tiny_codes):
-    res = evaluate(gold_df(), {"hand": hand_ranker}, tiny_codes)
+    res = evaluate(gold_df(), {"hand": query_ranker(hand_ranker)}, tiny_codes)
     m = res.metrics
     assert m["rows"] == 5 and m["distinct_queries"] == 4
     assert res.rows["rank_hand"].tolist() == [1, 3, 6, 0, 1]
@@ -76,10 +79,10 @@ def test_confidence_abstain_and_threshold_table(tiny_codes):
     conf = {"asthma": (0.9, ""), "htn": (0.3, "needs_review"), "aspirin": (0.55, ""), "colonoscopy": (0.2, "needs_review")}
 
     def ranker(q):
-        return [{"codes": RANKING[t.lower()], "confidence": conf[t.lower()][0], "flags": conf[t.lower()][1]}
-                for t in q["text"]]
+        return [{"codes": RANKING[x.text.lower()], "confidence": conf[x.text.lower()][0], "flags": conf[x.text.lower()][1]}
+                for x in q]
 
-    c = evaluate(gold_df(), {"full": ranker}, tiny_codes).metrics["rankers"]["full"]["confidence"]["all"]
+    c = evaluate(gold_df(), {"full": query_ranker(ranker)}, tiny_codes).metrics["rankers"]["full"]["confidence"]["all"]
     assert c["abstain_rate"] == 0.4  # htn + colonoscopy flagged
     assert c["answered"] == 3 and c["acc@1_answered"] == pytest.approx(0.6667, abs=1e-4)  # asthma x2 right, aspirin wrong
     by_t = {row["threshold"]: row for row in c["thresholds"]}
@@ -91,7 +94,7 @@ def test_confidence_abstain_and_threshold_table(tiny_codes):
 
 def test_unknown_type_rows_count_as_misses(tiny_codes):
     gold = gold_frame(["asthma", "asthma"], ["Diagnosis", "gibberish"], ["A", "A"])
-    res = evaluate(gold, {"hand": hand_ranker}, tiny_codes)
+    res = evaluate(gold, {"hand": query_ranker(hand_ranker)}, tiny_codes)
     assert res.metrics["unrouted_rows"] == 1
     assert res.rows["rank_hand"].tolist() == [1, 0]
 
@@ -165,13 +168,18 @@ def test_synthetic_heldout_removes_exactly_one_string(tiny_catalog, tmp_path):
 
 
 # ------------------------------------------------------------------------------ engine end to end
-def test_engine_rankers_and_report(matcher, config, tmp_path):
+def test_engine_rankers_and_report(engine, config, tmp_path):
+    from ray_app.batch.backend import LocalBackend
+    from ray_app.match.matcher import Matcher
+
     gold = gold_frame(["Asthma", "heart attack", "chest xr", "ibuprofen 200 mg tablet", "Bilirubin", "zzz qqq"],
                       ["Diagnosis", "Diagnosis", "Procedure", "Medicine", "Lab", "Diagnosis"],
                       ["195967001", "22298006", "399208008", "310965", "359986008", "999999"])
-    rankers = build_rankers(matcher, config, baselines=True, batch_size=4)
+    m0 = engine.matcher
+    rankers = build_rankers(lambda cfg: LocalBackend(Matcher(m0.bundle, cfg, m0.embedder), 4), m0.bundle, config,
+                            engine.expander, baselines=True)
     assert list(rankers) == ["full", "dense-only", "fuzzy-only"]
-    res = evaluate(gold, rankers, matcher.bundle, config)
+    res = evaluate(gold, rankers, m0.bundle)
     m = res.metrics
     assert m["coverage"] == pytest.approx(5 / 6, abs=1e-3)
     full = m["rankers"]["full"]
@@ -179,7 +187,7 @@ def test_engine_rankers_and_report(matcher, config, tmp_path):
     assert "confidence" in full and "confidence" not in m["rankers"]["dense-only"]
     assert res.rows.loc[0, "rank_fuzzy-only"] == 1  # an exact catalog string is the fuzzy top hit
     assert all(len(r["codes"]) <= 10 for r in res.ranked["full"])
-    out = write_report(res, tmp_path / "rep", matcher.bundle, {"gold": "inline"})
+    out = write_report(res, tmp_path / "rep", m0.bundle, {"gold": "inline"})
     metrics = json.loads((tmp_path / "rep" / "metrics.json").read_text())
     assert metrics["gold"] == "inline" and set(metrics["rankers"]) == {"full", "dense-only", "fuzzy-only"}
     summary = (tmp_path / "rep" / "summary.md").read_text()

@@ -11,7 +11,8 @@ import yaml
 
 from ray_app.online import shape as online
 from ray_app.config import Config, load_config
-from ray_app.batch.prepare import local_match_fn, map_dataframe
+from engine_util import map_rows
+from ray_app.batch.assemble import output_columns
 from ray_app.match.score import rescore
 
 from conftest import REPO
@@ -25,10 +26,9 @@ def cfg(config):
     return config
 
 
-def test_online_results_equal_the_batch_job(matcher, cfg):
-    items = online.map_pairs(matcher, PAIRS, cfg, top_k=3)
-    df = pd.DataFrame({"Input Entity Description": [t for t, _ in PAIRS], "Entity Type": [e for _, e in PAIRS]})
-    out, _ = map_dataframe(df, local_match_fn(matcher), cfg, top_k=3, expander=matcher.expander)
+def test_online_results_equal_the_batch_job(engine, cfg):
+    items = online.map_pairs(engine, PAIRS, cfg, top_k=3)
+    out = pd.DataFrame(output_columns(map_rows(engine, [t for t, _ in PAIRS], [e for _, e in PAIRS], cfg), top_k=3))
     for item, (_, row) in zip(items, out.iterrows()):
         assert item["code"] == row["Output Target Code"]
         assert item["system"] == row["Output Coding System"]
@@ -42,34 +42,35 @@ def test_online_results_equal_the_batch_job(matcher, cfg):
     assert items[4]["code"] == "" and items[4]["flags"] == ["unknown_entity_type"] and items[4]["candidates"] == []
     assert "empty_input" in items[5]["flags"]
     assert set(items[0]["candidates"][0]["signals"]) >= {"dense", "fuzzy", "sty", "agreement"}
+    assert "dense" in items[0]["candidates"][0]["via"]  # the API says which sources proposed a code
 
 
-def test_rescore_keeps_scores_under_base_weights_and_follows_new_ones(matcher, cfg):
-    cands = online.map_pairs(matcher, [("chest xr", "Procedure")], cfg, top_k=8)[0]["candidates"]
+def test_rescore_keeps_scores_under_base_weights_and_follows_new_ones(engine, cfg):
+    cands = map_rows(engine, ["chest xr"], ["Procedure"], cfg)[0].candidates
     base = online.base_weights(cfg.match)
     same = rescore(cands, base, {})
-    assert [c["code"] for c in same] == [c["code"] for c in cands]
-    assert [c["score"] for c in same] == pytest.approx([c["score"] for c in cands], abs=1e-3)
+    assert [c.code for c in same] == [c.code for c in cands]
+    assert [c.score for c in same] == pytest.approx([c.score for c in cands], abs=1e-3)
     new = {"w_dense": 0.0, "w_sty": 1.0}
-    moved = {c["code"]: c for c in rescore(cands, base, new)}
+    moved = {c.code: c for c in rescore(cands, base, new)}
     for c in cands:
-        delta = sum((new.get(w, base[w]) - base[w]) * c["signals"][s]
+        delta = sum((new.get(w, base[w]) - base[w]) * getattr(c.signals, s)
                     for w, s in {"w_dense": "dense", "w_sty": "sty"}.items())
-        assert moved[c["code"]]["score"] == pytest.approx(c["score"] + delta, abs=2e-3)
-    assert [c["rank"] for c in rescore(cands, base, new)] == list(range(1, len(cands) + 1))
+        assert moved[c.code].score == pytest.approx(c.score + delta, abs=2e-3)
+    assert [c.rank for c in rescore(cands, base, new)] == list(range(1, len(cands) + 1))
 
 
-def test_weights_rerank_updates_best_and_confidence(matcher, cfg):
-    plain = online.map_pairs(matcher, [("heart attack", "Diagnosis")], cfg, top_k=5)[0]
+def test_weights_rerank_updates_best_and_confidence(engine, cfg):
+    plain = online.map_pairs(engine, [("heart attack", "Diagnosis")], cfg, top_k=5)[0]
     # all meaning, no letters: the order follows dense similarity alone
     dense_only = {w: 0.0 for w in online.base_weights(cfg.match)} | {"w_dense": 1.0}
-    item = online.map_pairs(matcher, [("heart attack", "Diagnosis")], cfg, top_k=5, weights=dense_only)[0]
+    item = online.map_pairs(engine, [("heart attack", "Diagnosis")], cfg, top_k=5, weights=dense_only)[0]
     dense = [c["signals"]["dense"] for c in item["candidates"]]
     assert dense == sorted(dense, reverse=True)
     assert item["code"] == item["candidates"][0]["code"]
     assert {c["code"] for c in item["candidates"]} == {c["code"] for c in plain["candidates"]}
     with pytest.raises(ValueError, match="no weight"):
-        online.rerank(pd.DataFrame({"candidates": ["[]"], "flags": [""]}), cfg.match, {"w_nonsense": 1.0})
+        online.rerank(map_rows(engine, ["asthma"], ["dx"], cfg)[0], cfg.match, {"w_nonsense": 1.0})
 
 
 def test_request_models_enforce_configured_limits(cfg):
@@ -102,11 +103,11 @@ def test_serve_config_section():
     assert online.online_config(Config()).match.top_k == Config().serve.max_top_k
 
 
-def test_audit_log_holds_hashes_not_text(tmp_path, matcher, cfg):
+def test_audit_log_holds_hashes_not_text(tmp_path, engine, cfg):
     from ray_app.online.audit import AuditLog, text_hash
 
     pairs = [("sore thraot", "Diagnosis")]
-    results = online.map_pairs(matcher, pairs, cfg, top_k=2)
+    results = online.map_pairs(engine, pairs, cfg, top_k=2)
     log = AuditLog(tmp_path / "logs" / "audit.jsonl")
     log.record("rid1", "map", pairs, results, {"total": 12.5}, top_k=2)
     raw = (tmp_path / "logs" / "audit.jsonl").read_text()
@@ -116,10 +117,10 @@ def test_audit_log_holds_hashes_not_text(tmp_path, matcher, cfg):
     assert entry["items"][0]["code"] == results[0]["code"] and len(entry["items"][0]["candidates"]) == 2
 
 
-def test_site_export_is_offline_and_replays_real_results(tmp_path, matcher, config):
+def test_site_export_is_offline_and_replays_real_results(tmp_path, engine, config):
     from ray_app.online.site_export import export_site, record, record_key
 
-    rec = record(matcher, config)
+    rec = record(engine, config)
     files = export_site(tmp_path / "docs", rec)
     names = {f.name for f in files}
     assert {"index.html", "site.css", "site.js", "recorded.js", "favicon.svg", "examples.json"} <= names

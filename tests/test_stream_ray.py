@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from ray_app.config import Config
-from ray_app.batch.stream import read_output
+from ray_app.batch.manifest import read_output
 
 from test_stream import make_input
 
@@ -53,14 +53,17 @@ def fault_free(ray_local, tiny_index, src, tmp_path_factory):
     return out
 
 
-def test_ray_stream_equals_local_stream(fault_free, matcher, src, tmp_path):
-    from ray_app.batch.stream import LocalBackend, map_stream
+def test_ray_stream_equals_local_stream(fault_free, engine, src, tmp_path):
+    """The one place that asserts Ray == local: the same file through RayBackend actors and through the
+    in-process LocalBackend gives the same codes, confidences, flags and candidates, row for row."""
+    from ray_app.batch.backend import LocalBackend
+    from ray_app.batch.driver import map_stream
 
     c = cfg()
-    map_stream(str(src), str(tmp_path / "local"), LocalBackend(matcher, 16), c, top_k=2, expander=matcher.expander,
-               index_meta=matcher.bundle.meta, log=lambda m: None)
+    map_stream(str(src), str(tmp_path / "local"), LocalBackend(engine.matcher, 16), c, top_k=2,
+               expander=engine.expander, index_meta=engine.bundle.meta, log=lambda m: None)
     a, b = read_output(fault_free), read_output(tmp_path / "local")
-    for col in ("Output Target Code", "Output Target Code 2", "Output Flags", "Row"):
+    for col in ("Output Target Code", "Output Target Code 2", "Output Flags", "Output Confidence", "Row"):
         assert a[col].tolist() == b[col].tolist(), col
 
 

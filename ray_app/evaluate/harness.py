@@ -51,6 +51,27 @@ def engine_ranker(mapper: Mapper, confidence: bool = True) -> Ranker:
     return rank
 
 
+def query_ranker(rank_queries: Callable[[list], list], config: Config | None = None) -> Ranker:
+    """A ranker from a function over distinct queries (``Query`` s -> per query a code list, or a dict with
+    codes/confidence/flags): baselines and hand-made rankings share the engine's routing and dedupe."""
+    def rank(texts: list, types: list):
+        prepared = prepare(texts, types, config or Config())
+        per_query = [_as_ranked(x) for x in rank_queries(prepared.queries)] if prepared.queries else []
+        if len(per_query) != len(prepared.queries):
+            raise RuntimeError(f"ranker returned {len(per_query)} results for {len(prepared.queries)} queries")
+        empty = _as_ranked([])
+        return [per_query[q] if q >= 0 else empty for q in prepared.row_qid], prepared
+    return rank
+
+
+def _as_ranked(item) -> dict:
+    if isinstance(item, dict):
+        flags = item.get("flags") or []
+        return {"codes": [str(c) for c in item.get("codes", [])], "confidence": item.get("confidence"),
+                "flags": flags.split(";") if isinstance(flags, str) else list(flags), "candidates": item.get("candidates")}
+    return {"codes": [str(c) for c in (item or [])], "confidence": None, "flags": [], "candidates": None}
+
+
 def dense_only_config(config: Config) -> Config:
     """The same engine (same anchors, same FAISS pool) ranked by the dense signal alone."""
     cfg = copy.deepcopy(config)
@@ -86,9 +107,7 @@ def fuzzy_ranker(bundle, config: Config, k: int = K_EVAL, chunk: int = 64, worke
     bounded at chunk x rows float32."""
     from rapidfuzz import fuzz, process
 
-    def rank(row_texts: list, row_types: list):
-        prepared = prepare(row_texts, row_types, config)  # routing + dedupe; only the first anchor is used
-        queries = prepared.queries
+    def rank(queries: list) -> list[list[str]]:
         out: list[list[str]] = [[] for _ in range(len(queries))]
         texts = [q.anchors[0] if q.anchors else "" for q in queries]
         systems = [q.system for q in queries]
@@ -115,9 +134,8 @@ def fuzzy_ranker(bundle, config: Config, k: int = K_EVAL, chunk: int = 64, worke
                 if log:
                     log(f"[eval] fuzzy-only: {done:,}/{len(queries):,} queries, "
                         f"{done / (time.perf_counter() - t0):.0f}/s")
-        per_row = [out[q] if q >= 0 else [] for q in prepared.row_qid]
-        return [{"codes": c, "confidence": None, "flags": [], "candidates": None} for c in per_row], None
-    return rank
+        return out
+    return query_ranker(rank, config)  # only the query's first anchor (its match text) is used
 
 
 @dataclass
@@ -159,7 +177,7 @@ def evaluate(gold: pd.DataFrame, rankers: dict[str, Ranker], bundle=None, config
         if len(per_row) != len(rows):
             raise RuntimeError(f"ranker {name!r} returned {len(per_row)} results for {len(rows)} rows")
         seconds = time.perf_counter() - t0
-        if prepared is not None and "distinct_queries" not in metrics:
+        if "distinct_queries" not in metrics:
             metrics["distinct_queries"] = len(prepared.queries)
             metrics["unrouted_rows"] = int((prepared.row_qid < 0).sum())
             routed = prepared.row_qid >= 0
@@ -175,8 +193,8 @@ def evaluate(gold: pd.DataFrame, rankers: dict[str, Ranker], bundle=None, config
         if "Variant" in rows.columns:
             m["by_variant"] = {str(v): {"all": rank_metrics(ranks[(rows["Variant"] == v).to_numpy()])}
                                for v in sorted(rows["Variant"].dropna().unique())}
-        if prepared is not None and all(r["confidence"] is not None for r in per_row):
-            conf = np.array([float(r["confidence"] or 0.0) for r in per_row])
+        if all(r["confidence"] is not None for r, ok in zip(per_row, routed) if ok) and routed.any():
+            conf = np.array([float(r["confidence"] or 0.0) for r in per_row])  # unrouted rows: 0
             review = np.array([(not ok) or ("needs_review" in r["flags"]) for r, ok in zip(per_row, routed)],
                               dtype=bool)
             rows[f"confidence_{name}"] = conf
