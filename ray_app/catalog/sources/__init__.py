@@ -2,7 +2,7 @@
 CODE, STR, STY) that ray_app.catalog.load reads.
 
     detect(paths) -> 'umls' | 'rxnorm' | 'rf2' | 'fhir'
-    convert(sources, out, *, sabs=..., language='ENG', chunk_rows=500_000) -> report dict
+    convert(sources, out, *, sabs=..., language='ENG', chunk_rows=200_000) -> report dict
 
 Formats: UMLS MRCONSO/MRSTY (umls), RxNorm RXNCONSO/RXNSTY (rxnorm), SNOMED CT RF2 snapshot (rf2), FHIR R4
 ValueSet/CodeSystem JSON, directories of them and npm package tarballs (fhir). A directory source is
@@ -99,7 +99,7 @@ def detect(paths: list[str | Path]) -> str:
 
 
 def convert(sources: list[str | Path], out_dir_or_prefix: str | Path, *, sabs=umls.DEFAULT_SABS,
-            language: str | None = "ENG", chunk_rows: int = 500_000) -> dict:
+            language: str | None = "ENG", chunk_rows: int = 200_000) -> dict:
     """Convert terminology releases to catalog_snomed.parquet / catalog_rxnorm.parquet (+ catalog_isa.parquet
     from RF2 relationships) in ``out_dir_or_prefix`` (a directory; otherwise a prefix: <prefix>_snomed.parquet).
 

@@ -20,7 +20,7 @@ BYTES_PER_ROW = 128  # a typical MRCONSO / RF2 description line; turns chunk_row
 
 
 def stream_table(path: Path, *, delimiter: str, columns: list[str], report: Report,
-                 names: list[str] | None = None, chunk_rows: int = 500_000,
+                 names: list[str] | None = None, chunk_rows: int = 200_000,
                  count: bool = True) -> Iterator[pa.RecordBatch]:
     """Yield record batches of ``columns`` (all strings). ``names``: the file has no header, these are its
     fields (RRF, with a trailing empty one for the final '|'); ``None``: the first line is the header.
@@ -36,7 +36,7 @@ def stream_table(path: Path, *, delimiter: str, columns: list[str], report: Repo
         return "skip"
 
     block = max(1 << 14, min(1 << 30, chunk_rows * BYTES_PER_ROW))
-    read = pcsv.ReadOptions(column_names=names, block_size=block, use_threads=True)
+    read = pcsv.ReadOptions(column_names=names, block_size=block, use_threads=False)
     parse = pcsv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False, escape_char=False,
                               newlines_in_values=False, invalid_row_handler=on_bad)
     conv = pcsv.ConvertOptions(column_types={c: pa.string() for c in columns}, include_columns=columns,

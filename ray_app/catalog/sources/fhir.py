@@ -125,7 +125,7 @@ def _flush(rows: list, sink: Sink) -> None:
 
 
 def convert(files: dict[str, list[Path]], sink: Sink, report: Report, *, language: str | None = "ENG",
-            chunk_rows: int = 500_000) -> None:
+            chunk_rows: int = 200_000) -> None:
     """``files``: {'json': [JSON files, directories, npm .tgz packages]}."""
     lang, rows, versions = lang2(language), [], set()
     for path in files.get("json", []):

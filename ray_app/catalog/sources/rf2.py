@@ -191,7 +191,7 @@ def release_of(concept_file: Path) -> tuple[str, str] | None:
 
 
 def convert(files: dict[str, list[Path]], sink: Sink, report: Report, *, language: str | None = "ENG",
-            chunk_rows: int = 500_000) -> None:
+            chunk_rows: int = 200_000) -> None:
     """``files``: {'concept', 'description', 'language' (optional), 'relationship' (optional): [paths]}."""
     check_roles(files)
     r = {role: files.get(role, []) for role in ROLES}

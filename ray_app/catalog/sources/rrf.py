@@ -35,7 +35,7 @@ class StyTable:
 
     @classmethod
     def from_rrf(cls, path: Path, report: Report, chunk_rows: int) -> "StyTable":
-        keys, tuis, depths, stys = [], [], [], []
+        keys, tuis, depths, codes, names = [], [], [], [], {}
         for b in stream_table(path, delimiter="|", names=STY_FIELDS, columns=["CUI", "TUI", "STN", "STY"],
                               report=report, chunk_rows=chunk_rows):
             keys.append(int_keys(b["CUI"]))
@@ -43,15 +43,16 @@ class StyTable:
                              pc.utf8_slice_codeunits(b["TUI"], 1), "0")
             tuis.append(pc.cast(tui, pa.int32()).to_numpy())
             depths.append(pc.add(pc.count_substring(b["STN"], "."), 1).to_numpy())
-            stys.append(b["STY"].to_numpy(zero_copy_only=False))
+            enc = pc.dictionary_encode(b["STY"])  # ~130 distinct names: no Python string per row
+            local = np.array([names.setdefault(v, len(names)) for v in enc.dictionary.to_pylist()], np.int16)
+            codes.append(local[enc.indices.to_numpy()])
         if not keys:
             return cls(np.zeros(0, np.int64), np.zeros(0, np.int16), np.array([""], dtype=object))
-        key, tui, depth = np.concatenate(keys), np.concatenate(tuis), np.concatenate(depths)
-        codes, names = pd.factorize(np.concatenate(stys))
+        key, tui, depth, code = (np.concatenate(x) for x in (keys, tuis, depths, codes))
         order = np.lexsort((-tui, -depth, key))  # by key, then deepest, then highest TUI
-        key, codes = key[order], codes[order]
+        key, code = key[order], code[order]
         first = np.r_[True, key[1:] != key[:-1]]
-        return cls(key[first], codes[first].astype(np.int16), np.asarray(names, dtype=object))
+        return cls(key[first], code[first], np.array(list(names), dtype=object))
 
     def lookup(self, arr: pa.Array) -> np.ndarray:
         """STY name per concept id ('' when the table has none)."""

@@ -35,7 +35,7 @@ def release_of(path: Path) -> str | None:
 
 
 def convert(files: dict[str, list[Path]], sink: Sink, report: Report, *, language: str | None = "ENG",
-            chunk_rows: int = 500_000) -> None:
+            chunk_rows: int = 200_000) -> None:
     """``files``: {'conso': [RXNCONSO.RRF], 'sty': [RXNSTY.RRF] (optional; looked for next to RXNCONSO)}."""
     conso, stys = files.get("conso", []), files.get("sty", [])
     if not conso:

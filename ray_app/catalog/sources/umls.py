@@ -30,7 +30,7 @@ def release_of(mrconso: Path) -> str | None:
 
 
 def convert(files: dict[str, list[Path]], sink: Sink, report: Report, *, sabs=DEFAULT_SABS,
-            language: str | None = "ENG", chunk_rows: int = 500_000) -> None:
+            language: str | None = "ENG", chunk_rows: int = 200_000) -> None:
     """Write the MRCONSO rows of ``sabs`` (SUPPRESS O/E/Y dropped, LAT = ``language``) with their MRSTY type.
     ``files``: {'conso': [MRCONSO.RRF], 'sty': [MRSTY.RRF]} (MRSTY is looked for next to MRCONSO if absent)."""
     bad = set(sabs) - set(SYSTEMS)

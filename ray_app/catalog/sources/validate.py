@@ -45,6 +45,17 @@ def verhoeff_ok(code: str) -> bool:
     return c == 0
 
 
+_INV = [0, 4, 3, 2, 1, 5, 6, 7, 8, 9]
+
+
+def verhoeff_check_digit(body: str) -> str:
+    """The digit to append to ``body`` so that verhoeff_ok holds (for test data and benchmarks)."""
+    c = 0
+    for i, ch in enumerate(reversed(body)):
+        c = _D[c][_P[(i + 1) % 8][ord(ch) - 48]]
+    return str(_INV[c])
+
+
 def _verhoeff_vec(codes: list[str]) -> np.ndarray:
     """Vectorised Verhoeff over digit-only strings of 1..18 digits: right-aligned digit matrix, one pass per position."""
     n = len(codes)
