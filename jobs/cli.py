@@ -119,6 +119,15 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_catalog_convert(args) -> int:
+    """UMLS RRF, RxNorm RRF, SNOMED CT RF2 or FHIR JSON -> the canonical catalog parquet."""
+    from ray_app.catalog.sources import convert
+
+    report = convert(args.source, args.out, sabs=tuple(args.sab), language=args.language)
+    print(json.dumps(report, indent=2, default=str))
+    return 0
+
+
 def cmd_serve(args) -> int:
     """Local Ray + Serve: the API and the web page until Ctrl-C (or SIGTERM)."""
     import signal
@@ -188,6 +197,17 @@ def main(argv: list[str] | None = None) -> int:
     add_map(m)
     m.add_argument("--local", action="store_true", help="match in this process instead of Ray actors")
     m.set_defaults(fn=cmd_map)
+
+    cat = sub.add_parser("catalog", help="terminology releases -> catalog parquet")
+    cat_sub = cat.add_subparsers(dest="catalog_cmd", required=True)
+    cv = cat_sub.add_parser("convert", help="UMLS (MRCONSO+MRSTY), RxNorm (RXNCONSO), SNOMED CT RF2 snapshot or "
+                                            "FHIR ValueSet/CodeSystem JSON -> catalog_*.parquet, with a report",
+                            epilog="example: harmonize catalog convert SnomedCT_Release/Snapshot/ --out build/catalog/")
+    cv.add_argument("source", nargs="+", help="release files or folders (format detected)")
+    cv.add_argument("--out", required=True, help="output folder (ending in /) or file prefix")
+    cv.add_argument("--sab", nargs="+", default=["SNOMEDCT_US", "RXNORM"], help="UMLS sources to keep")
+    cv.add_argument("--language", default="ENG", help="UMLS LAT to keep")
+    cv.set_defaults(fn=cmd_catalog_convert)
 
     q = sub.add_parser("query", help="map one entity and print the ranked candidates")
     q.add_argument("--index", required=True)

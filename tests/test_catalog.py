@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from ray_app.catalog.load import CatalogError, fingerprint, load_catalog
-from tests.conftest import tiny_frame
+from conftest import tiny_frame
 
 
 def write(tmp_path, df, name="cat.parquet"):

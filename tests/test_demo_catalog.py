@@ -4,7 +4,7 @@ import pandas as pd
 from engine_util import map_rows
 import pytest
 
-from tests.conftest import SHARED
+from conftest import SHARED
 
 SAMPLES = SHARED / "data" / "eval" / "hackathon_samples.csv"
 TEST_INPUTS = SHARED / "data" / "eval" / "hilabs_test_inputs.xlsx"

@@ -1,0 +1,122 @@
+"""Specificity of a candidate against a query: how much of the query it covers, how much it adds.
+
+Why: when no code says exactly what the input says, the right answer is the closest *broader* concept
+("mri abdomen" -> "Magnetic resonance imaging"), never a *different, more specific* one ("MRI of whole
+body", "Total hysterectomy with right oophorectomy" for a hysterectomy without a side). Similarity
+scores cannot tell these apart: both share the same words with the query. Two IDF masses can:
+
+* covered: the query's meaning the candidate states (IDF of query words the candidate has, directly,
+  by stem - "hysterectomies" = "hysterectomy" - or through an equivalent spelling: "mri" = "magnetic
+  resonance imaging", "hysterectomy" = "excision of uterus");
+* added: the meaning the candidate states that the query did not say. Words that change what a concept
+  is (laterality, "history", "family", population, method, and anything in a "with ..." clause) weigh
+  ``meaning_weight`` times their IDF.
+
+Public API (pure functions; ``idf`` is a mapping stem -> IDF, e.g. built from a LexicalIndex's vocab/idf,
+or a callable stem -> IDF; unknown words get ``default_idf``, by default the mapping's largest IDF):
+
+* ``coverage(query, cand, idf, ...) -> (covered, added, query_mass)``
+* ``adds_nothing(query, cand, idf, tol=0.15, ...) -> bool`` - added <= tol * query_mass
+* ``specificity_score(query, cand, idf, penalty=2.0, ...) -> float`` - covered/query_mass minus
+  penalty * added/query_mass (<= 1; higher is better: covers most, adds least)
+* ``rank(query, cands, idf, ...) -> list[int]`` - candidate indices, best first (ties keep input order)
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Callable, Mapping, Sequence
+
+from ray_app.index.lexical import STOPWORDS, stem
+from ray_app.match.score import CONTEXT_WORDS
+
+IDF = Mapping[str, float] | Callable[[str], float]
+Expander = Callable[[str], list[str]]
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+# words that make a concept a different concept when added; compared as stems
+_MEANING = frozenset(stem(w) for w in CONTEXT_WORDS | {
+    "left", "right", "bilateral", "unilateral", "both", "whole", "entire", "total", "partial", "child", "children",
+    "pediatric", "paediatric", "infant", "adult", "elderly", "pregnancy", "pregnant", "laparoscopic",
+    "endoscopic", "open", "percutaneous", "robotic", "radical", "organism", "bacterial", "viral", "fungal"})
+_CLAUSE = frozenset({"with", "without", "and", "due", "following", "after", "complicating", "caused"})
+
+
+@lru_cache(maxsize=50_000)
+def default_expander(word: str) -> tuple[str, ...]:
+    """Equivalent spellings of one query/candidate word: curated abbreviation senses and word formation."""
+    from ray_app.text.abbreviations import curated_senses
+    from ray_app.text.wordform import to_lay
+
+    return tuple(dict.fromkeys([*curated_senses(word), *to_lay(word)]))
+
+
+def _words(text: str | Sequence[str]) -> list[tuple[str, str, bool]]:
+    """(word, stem, inside a clause) for the content words of a text or a token list."""
+    raw = _TOKEN.findall(text.lower()) if isinstance(text, str) else [w.lower() for w in text]
+    out, clause = [], False
+    for w in raw:
+        if w in _CLAUSE:
+            clause = True
+        if w not in STOPWORDS and w not in _CLAUSE:
+            out.append((w, stem(w), clause))
+    return out
+
+
+def _stems_of(text: str) -> set[str]:
+    return {stem(w) for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS}
+
+
+def _idf_fn(idf: IDF, default_idf: float | None) -> Callable[[str], float]:
+    if callable(idf):
+        fallback = 1.0 if default_idf is None else default_idf
+        return lambda s: float(idf(s) or fallback)
+    fallback = default_idf if default_idf is not None else (max(idf.values()) if idf else 1.0)
+    return lambda s: float(idf.get(s, fallback))
+
+
+def _side(words, expander: Expander):
+    """All stems a side states, directly or through an equivalent, and each word's equivalents as stem sets."""
+    alts = [[_stems_of(e) for e in expander(w)] for w, _, _ in words]
+    states = {s for _, s, _ in words} | {s for a in alts for alt in a for s in alt}
+    return states, alts
+
+
+def coverage(query: str | Sequence[str], cand: str | Sequence[str], idf: IDF, default_idf: float | None = None,
+             meaning_weight: float = 2.0, expander: Expander = default_expander) -> tuple[float, float, float]:
+    """(covered, added, query_mass) in IDF units; see the module docstring."""
+    weight = _idf_fn(idf, default_idf)
+    q, c = _words(query), _words(cand)
+    q_states, q_alts = _side(q, expander)
+    c_states, c_alts = _side(c, expander)
+    mass = sum(weight(s) for _, s, _ in q)
+    covered = sum(weight(s) for (_, s, _), alts in zip(q, q_alts)
+                  if s in c_states or any(a and a <= c_states for a in alts))
+    added = 0.0
+    for (_, s, in_clause), alts in zip(c, c_alts):
+        if s in q_states or any(a and a <= q_states for a in alts):
+            continue
+        factor = meaning_weight if (s in _MEANING or in_clause) else 1.0
+        added += factor * weight(s)
+    return covered, added, mass
+
+
+def adds_nothing(query, cand, idf: IDF, tol: float = 0.15, **kw) -> bool:
+    """True when the candidate states nothing (beyond tol x the query's IDF mass) that the query did not."""
+    _, added, mass = coverage(query, cand, idf, **kw)
+    return added <= tol * mass
+
+
+def specificity_score(query, cand, idf: IDF, penalty: float = 2.0, **kw) -> float:
+    """Share of the query covered minus penalty x the added mass relative to the query's: a candidate
+    that covers everything and adds nothing scores 1; adding meaning costs more than leaving some out."""
+    covered, added, mass = coverage(query, cand, idf, **kw)
+    if mass <= 0:
+        return 0.0
+    return covered / mass - penalty * added / mass
+
+
+def rank(query, cands: Sequence, idf: IDF, **kw) -> list[int]:
+    """Candidate indices by specificity_score, best first; ties keep the input order."""
+    scores = [specificity_score(query, c, idf, **kw) for c in cands]
+    return sorted(range(len(cands)), key=lambda i: -scores[i])

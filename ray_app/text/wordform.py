@@ -1,0 +1,157 @@
+"""Medical word formation: "removal of ovary" <-> "oophorectomy", "inflammation of appendix" <-> "appendicitis".
+
+Why: people write procedures and conditions in plain words ("gallbladder removal surgery") while SNOMED CT
+names many of them with one Greek/Latin word ("Cholecystectomy"), and the other way round ("Excision of
+appendix" beside "Appendectomy"). Neither spelling shares a character with the other, so neither the
+embedding (weakly) nor the lexical signal (not at all) bridges them. A small table of roots and procedure
+suffixes does, in both directions.
+
+Public API (pure functions, match-text in and out, lower case):
+
+* ``variants(text) -> list[str]`` - every rewrite of the whole text, both directions; [] when none.
+* ``to_medical(text) -> str | None`` - plain words -> the one-word form ("appendix removal surgery" ->
+  "appendectomy"); filler words ("surgery", "procedure", "operation") go with the action word.
+* ``to_lay(text) -> list[str]`` - each one-word form -> its plain wording ("cholecystectomy" ->
+  "excision of gallbladder", "removal of gallbladder").
+* ``ROOTS`` (organ -> combining form), ``SUFFIXES`` (suffix -> plain action words), ``SPELLED`` (irregular
+  words) are the tables.
+"""
+from __future__ import annotations
+
+import re
+
+# organ (and its plain synonyms) -> combining form; the suffix is appended as root + suffix
+ROOTS: dict[str, tuple[str, ...]] = {
+    "append": ("appendix", "vermiform appendix"), "oophor": ("ovary", "ovaries"), "hyster": ("uterus", "womb"),
+    "cholecyst": ("gallbladder", "gall bladder"), "nephr": ("kidney", "kidneys"), "gastr": ("stomach",),
+    "col": ("colon", "large bowel", "large intestine"), "tonsill": ("tonsil", "tonsils"),
+    "mast": ("breast", "breasts"), "prostat": ("prostate", "prostate gland"),
+    "thyroid": ("thyroid", "thyroid gland"), "splen": ("spleen",), "pneumon": ("lung", "lungs"),
+    "hepat": ("liver",), "cyst": ("bladder", "urinary bladder"), "phleb": ("vein", "veins"),
+    "arthr": ("joint", "joints"), "rhin": ("nose",), "ot": ("ear", "ears"), "oste": ("bone",),
+    "enter": ("intestine", "small intestine", "bowel", "small bowel"), "esophag": ("esophagus", "oesophagus"),
+    "trache": ("trachea", "windpipe"), "laryng": ("larynx", "voice box"), "bronch": ("bronchus", "bronchi"),
+    "lapar": ("abdomen", "abdominal wall", "belly"), "thorac": ("chest", "thorax", "chest wall"),
+    "crani": ("skull", "cranium"), "colp": ("vagina",), "salping": ("fallopian tube", "fallopian tubes"),
+    "orchi": ("testis", "testicle", "testicles", "testes"), "vas": ("vas deferens",),
+    "lymphaden": ("lymph node", "lymph nodes"), "gingiv": ("gum", "gums"), "lamin": ("lamina",),
+    "disc": ("disc", "disk", "intervertebral disc"), "menisc": ("meniscus",),
+    "myring": ("eardrum", "tympanic membrane"), "blephar": ("eyelid", "eyelids"), "proct": ("rectum",),
+    "sigmoid": ("sigmoid colon",), "pancreat": ("pancreas",), "adrenal": ("adrenal gland", "adrenal glands"),
+    "sinus": ("sinus", "sinuses"), "ureter": ("ureter",), "urethr": ("urethra",), "herni": ("hernia",),
+    "angi": ("blood vessel",), "encephal": ("brain",), "dermat": ("skin",), "duoden": ("duodenum",),
+}
+# suffix -> plain action words, the first one SNOMED CT's usual wording ("Excision of appendix")
+SUFFIXES: dict[str, tuple[str, ...]] = {
+    "ectomy": ("excision", "removal", "resection", "remove", "removed", "take out", "taken out", "excise",
+               "excised", "resect", "resected"),
+    "otomy": ("incision", "opening", "cut into", "incise"),
+    "ostomy": ("stoma", "creation of stoma"),
+    "oscopy": ("endoscopy", "looking into", "look into", "look inside", "visualization", "visualisation",
+               "scope", "endoscopic examination", "camera examination"),
+    "oplasty": ("repair", "reconstruction", "plastic repair", "reconstruct"),
+    "orrhaphy": ("suture", "suturing"),
+    "opexy": ("fixation",),
+    "itis": ("inflammation", "inflamed"),
+}
+# irregular spellings (root + suffix is not the word in use)
+SPELLED: dict[tuple[str, str], str] = {
+    ("append", "itis"): "appendicitis", ("col", "oscopy"): "colonoscopy", ("mast", "oplasty"): "mammoplasty",
+}
+# suffix -> how SNOMED CT spells the one-word form out ("Excision of appendix" beside "Appendectomy")
+LAY_WORDING: dict[str, tuple[str, ...]] = {
+    "ectomy": ("excision of {}", "removal of {}"), "otomy": ("incision of {}",), "ostomy": ("stoma of {}",),
+    "oscopy": ("endoscopy of {}",), "oplasty": ("repair of {}", "reconstruction of {}"),
+    "orrhaphy": ("suture of {}",), "opexy": ("fixation of {}",), "itis": ("inflammation of {}",),
+}
+# words that may stand between an action and its organ and stay in the rewrite ("removal of right ovary")
+MODIFIERS = frozenset({"left", "right", "both", "bilateral", "total", "partial", "entire", "whole",
+                       "subtotal", "radical", "simple", "complete"})
+_SIDES = frozenset({"left", "right", "bilateral"})
+FILLER = frozenset({"surgery", "surgical", "procedure", "operation", "op", "the", "a", "an", "of", "my", "his",
+                    "her", "to", "done", "performed"})
+_SUFFIX_ORDER = sorted(SUFFIXES, key=len, reverse=True)  # longest first, so the split is deterministic
+_ORGANS = sorted(((syn, root) for root, syns in ROOTS.items() for syn in syns), key=lambda p: -len(p[0]))
+_ACTIONS = sorted(((w, suf) for suf, ws in SUFFIXES.items() for w in ws), key=lambda p: -len(p[0]))
+_SPELLED_BACK = {word: key for key, word in SPELLED.items()}
+
+
+def form(root: str, suffix: str) -> str:
+    """The one-word form: hyster + ectomy -> hysterectomy; orchi + itis -> orchitis."""
+    if (root, suffix) in SPELLED:
+        return SPELLED[(root, suffix)]
+    return root[:-1] + suffix if root[-1] == suffix[0] else root + suffix
+
+
+def _find(words: list[str], table: list[tuple[str, str]]) -> tuple[int, int, str] | None:
+    """First (start, end, value) where a phrase of ``table`` occurs in the words, longest phrase first."""
+    for phrase, value in table:
+        n = len(phrase.split())
+        for i in range(len(words) - n + 1):
+            if " ".join(words[i:i + n]) == phrase:
+                return i, i + n, value
+    return None
+
+
+def to_medical(text: str) -> str | None:
+    """Plain action + organ -> one word in place of the organ; None when the text has no such pair."""
+    words = text.lower().split()
+    action, organ = _find(words, _ACTIONS), _find(words, _ORGANS)
+    if not action or not organ or not (action[1] <= organ[0] or organ[1] <= action[0]):
+        return None
+    between = words[min(action[1], organ[1]):max(action[0], organ[0])]
+    if any(w not in FILLER and w not in MODIFIERS for w in between):
+        return None  # "excision of lesion of breast": the action is on something else
+    word = form(organ[2], action[2])
+    out = []
+    for i, w in enumerate(words):
+        if i == organ[0]:
+            out.append(word)
+        elif organ[0] < i < organ[1] or action[0] <= i < action[1] or w in FILLER:
+            continue
+        else:
+            out.append("bilateral" if w == "both" else w)
+    return " ".join(out)
+
+
+def _split_word(word: str) -> tuple[str, str] | None:
+    """'cholecystectomy' -> ('cholecyst', 'ectomy'); ('hysterectomies' reads as the singular)."""
+    word = re.sub(r"ies$", "y", word) if re.search(r"(?:tom|scop|plast|phy|pex)ies$", word) else word
+    if word in _SPELLED_BACK:
+        return _SPELLED_BACK[word]
+    for suffix in _SUFFIX_ORDER:
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            stem = word[: -len(suffix)]
+            for root in (stem, stem + suffix[0]):  # hyster|ectomy; orch|itis was orchi + itis
+                if root in ROOTS and form(root, suffix) == word:
+                    return root, suffix
+    return None
+
+
+def to_lay(text: str) -> list[str]:
+    """Every one-word form spelt out as SNOMED CT writes it ("excision of X", then "removal of X";
+    "inflammation of X"); [] when the text has none."""
+    words = text.lower().split()
+    found = [(i, hit) for i, hit in ((i, _split_word(w)) for i, w in enumerate(words)) if hit]
+    if not found:
+        return []
+    out = []
+    for k in range(max(len(LAY_WORDING[suffix]) for _, (_, suffix) in found)):
+        new = list(words)
+        for i, (root, suffix) in found:
+            wordings = LAY_WORDING[suffix]
+            organ = ROOTS[root][0]
+            if i > 0 and new[i - 1] in _SIDES:  # "right oophorectomy" -> "excision of right ovary"
+                organ, new[i - 1] = f"{new[i - 1]} {organ}", ""
+            new[i] = wordings[min(k, len(wordings) - 1)].format(organ)
+        out.append(" ".join(w for w in new if w))
+    return list(dict.fromkeys(out))
+
+
+def variants(text: str) -> list[str]:
+    """All rewrites of the whole text in both directions, the one-word form first; [] when none."""
+    base = " ".join(text.lower().split())
+    medical = to_medical(base)
+    out = [medical] if medical else []
+    out += to_lay(medical or base) if medical else to_lay(base)
+    return [v for v in dict.fromkeys(out) if v and v != base]

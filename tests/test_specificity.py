@@ -1,0 +1,62 @@
+"""Covered vs added meaning of candidates, the measure behind a broader-concept fallback (hand-made strings)."""
+import pytest
+
+from ray_app.index.lexical import stem
+from ray_app.match.specificity import adds_nothing, coverage, rank, specificity_score
+
+# IDF-like weights of the order a 150k-row catalog gives (common words low, rare words high)
+IDF = {stem(w): v for w, v in {
+    "mri": 7.0, "magnetic": 5.5, "resonance": 5.5, "imaging": 4.5, "abdomen": 5.0, "whole": 5.5, "body": 4.0,
+    "total": 4.0, "hysterectomy": 7.5, "oophorectomy": 8.5, "right": 3.0, "left": 3.0, "excision": 3.5,
+    "uterus": 6.0, "ovary": 6.0, "history": 3.5, "asthma": 6.5, "family": 4.5, "chest": 4.5, "x": 4.0,
+    "ray": 4.0, "plain": 5.0, "pain": 3.0, "knee": 5.0,
+}.items()}
+
+
+def test_mri_abdomen_prefers_the_broader_concept_to_a_different_one():
+    q = "mri abdomen"
+    broader, other = "Magnetic resonance imaging", "MRI of whole body"
+    cov_b, add_b, mass = coverage(q, broader, IDF)
+    cov_o, add_o, _ = coverage(q, other, IDF)
+    assert mass == pytest.approx(12.0)
+    assert cov_b == pytest.approx(7.0) and add_b == 0.0  # "mri" covered through its spelled-out form
+    assert cov_o == pytest.approx(7.0) and add_o > 0  # "whole body" was not said
+    assert adds_nothing(q, broader, IDF) and not adds_nothing(q, other, IDF)
+    assert rank(q, [other, broader], IDF) == [1, 0]
+    assert specificity_score(q, "MRI of abdomen", IDF) == pytest.approx(1.0)  # the exact concept beats both
+    assert rank(q, [other, broader, "MRI of abdomen"], IDF)[0] == 2
+
+
+def test_hysterectomy_oophorectomy_prefers_adding_nothing_over_adding_a_side():
+    q = "total hysterectomy oophorectomy"
+    plain, sided = "Total hysterectomy", "Total hysterectomy with right oophorectomy"
+    assert adds_nothing(q, plain, IDF)
+    assert not adds_nothing(q, sided, IDF)  # "right" is meaning the query did not state
+    cov_s, add_s, mass = coverage(q, sided, IDF)
+    assert cov_s == pytest.approx(mass)
+    assert rank(q, [sided, plain], IDF) == [1, 0]
+    # with the side stated, the sided concept is exact
+    assert specificity_score("total hysterectomy right oophorectomy", sided, IDF) == pytest.approx(1.0)
+
+
+def test_stems_and_word_formation_count_as_the_same_meaning():
+    assert coverage("hysterectomies", "Hysterectomy", IDF)[:2] == (pytest.approx(7.5), 0.0)
+    cov, add, _ = coverage("hysterectomy", "Excision of uterus", IDF)  # one word vs its plain wording
+    assert cov == pytest.approx(7.5) and add == 0.0
+
+
+def test_context_words_and_with_clauses_weigh_more_than_their_idf():
+    _, add_hist, _ = coverage("asthma", "History of asthma", IDF)
+    assert add_hist == pytest.approx(2 * 3.5)  # meaning-changing word, doubled
+    _, add_with, _ = coverage("knee pain", "Knee pain with abdomen", IDF)
+    assert add_with == pytest.approx(2 * 5.0)  # anything in a "with" clause changes the concept
+    _, add_plain, _ = coverage("knee pain", "Knee pain abdomen", IDF)
+    assert add_plain == pytest.approx(5.0)
+
+
+def test_idf_callable_default_and_token_lists():
+    idf = lambda s: {"asthma": 6.0}.get(s, 0.0)  # noqa: E731 - unknown words fall back to default_idf
+    cov, add, mass = coverage(["asthma"], ["family", "history", "asthma"], idf, default_idf=1.0)
+    assert (cov, mass) == (6.0, 6.0) and add == pytest.approx(2 * 1.0 + 2 * 1.0)
+    assert specificity_score("", "Asthma", IDF) == 0.0
+    assert coverage("plain chest x-ray", "Plain X-ray of chest", IDF)[1] == 0.0  # word order is irrelevant

@@ -1,0 +1,63 @@
+"""Medical word formation in both directions, on hand-made strings."""
+import pytest
+
+from ray_app.text.wordform import form, to_lay, to_medical, variants
+
+
+@pytest.mark.parametrize("root,suffix,word", [
+    ("hyster", "ectomy", "hysterectomy"), ("oophor", "ectomy", "oophorectomy"), ("append", "ectomy", "appendectomy"),
+    ("append", "itis", "appendicitis"), ("orchi", "itis", "orchitis"), ("trache", "otomy", "tracheotomy"),
+    ("col", "oscopy", "colonoscopy"), ("rhin", "oplasty", "rhinoplasty"), ("cholecyst", "ectomy", "cholecystectomy"),
+])
+def test_form(root, suffix, word):
+    assert form(root, suffix) == word
+
+
+@pytest.mark.parametrize("text,word", [
+    ("appendix removal surgery", "appendectomy"),
+    ("removal of ovary", "oophorectomy"),
+    ("removal of the gallbladder procedure", "cholecystectomy"),
+    ("laparoscopic gallbladder removal", "laparoscopic cholecystectomy"),
+    ("removal of right ovary", "right oophorectomy"),
+    ("removal of both ovaries", "bilateral oophorectomy"),
+    ("tonsil removal operation", "tonsillectomy"),
+    ("incision of trachea", "tracheotomy"),
+    ("looking into the colon", "colonoscopy"),
+    ("nose repair", "rhinoplasty"),
+    ("inflammation of the appendix", "appendicitis"),
+    ("kidney resection", "nephrectomy"),
+])
+def test_plain_words_to_one_word(text, word):
+    assert to_medical(text) == word
+    assert variants(text)[0] == word
+
+
+@pytest.mark.parametrize("text", [
+    "excision of lesion of breast",  # the action is on the lesion, not on the breast
+    "staple removal", "pilonidal cyst removal", "asthma", "removal", "ovary",
+])
+def test_no_rewrite_without_an_action_on_an_organ(text):
+    assert to_medical(text) is None
+
+
+@pytest.mark.parametrize("text,first", [
+    ("cholecystectomy", "excision of gallbladder"),
+    ("appendectomy", "excision of appendix"),
+    ("hysterectomies", "excision of uterus"),  # a plural reads as the singular
+    ("right oophorectomy", "excision of right ovary"),
+    ("appendicitis", "inflammation of appendix"),
+    ("colonoscopy", "endoscopy of colon"),
+    ("orchitis", "inflammation of testis"),
+])
+def test_one_word_to_plain_words(text, first):
+    out = to_lay(text)
+    assert out[0] == first
+
+
+def test_both_directions_in_variants():
+    assert variants("cholecystectomy") == ["excision of gallbladder", "removal of gallbladder"]
+    assert variants("total hysterectomy oophorectomy")[0] == "total excision of uterus excision of ovary"
+    assert variants("appendix removal surgery") == ["appendectomy", "excision of appendix", "removal of appendix"]
+    assert variants("removal of ovary") == ["oophorectomy", "excision of ovary"]  # the input itself is not repeated
+    assert variants("asthma") == [] and variants("") == []
+    assert to_lay("stomach") == [] and to_lay("cystic") == []
