@@ -14,7 +14,6 @@ expansion switches (spelling, abbreviations, catalog acronyms) are measured too.
 from __future__ import annotations
 
 import argparse
-import copy
 import sys
 import time
 from pathlib import Path
@@ -23,9 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ray_app.config import load_config  # noqa: E402
 from ray_app.engine import load_engine  # noqa: E402
-from ray_app.evaluate.harness import (K_EVAL, _AnchorCache, dense_only_config, evaluate, fuzzy_ranker,  # noqa: E402
-                              local_engine_ranker, read_gold)
-from ray_app.text.expand import configured_anchors  # noqa: E402
+from ray_app.batch.backend import LocalBackend  # noqa: E402
+from ray_app.batch.driver import Mapper  # noqa: E402
+from ray_app.evaluate.gold import read_gold  # noqa: E402
+from ray_app.evaluate.harness import dense_only_config, engine_ranker, eval_config, evaluate, fuzzy_ranker  # noqa: E402
+from ray_app.evaluate.metrics import K_EVAL  # noqa: E402
 from ray_app.match.matcher import Matcher  # noqa: E402
 
 DEFAULT_VARIANTS = [
@@ -44,14 +45,11 @@ DEFAULT_VARIANTS = [
 ]
 
 
-def variant_ranker(matcher, cfg, cache, expander):
-    """The engine under ``cfg``, with anchors rebuilt from the text under ``cfg``'s expansion switches."""
-    engine = local_engine_ranker(Matcher(matcher.bundle, cfg, matcher.embedder), cfg.ray.replica_batch_size, cache)
-
-    def rank(queries):
-        anchors = [configured_anchors(t, e, cfg.match, expander) for t, e in zip(queries["text"], queries["entity_type"])]
-        return engine(queries.assign(anchors=anchors))
-    return rank
+def variant_ranker(engine, cfg):
+    """The engine under ``cfg`` through the batch path: anchors follow ``cfg``'s expansion switches."""
+    m = engine.matcher
+    backend = LocalBackend(Matcher(m.bundle, cfg, m.embedder), cfg.ray.embed_batch_size)
+    return engine_ranker(Mapper(backend, cfg, engine.expander))
 
 
 def parse_variant(spec: str) -> tuple[str, list[str]]:
@@ -75,20 +73,15 @@ def main(argv=None) -> int:
         name, _, rest = dev.partition("=")
         index, _, gold_path = rest.partition(":")
         gold = read_gold(gold_path)
-        matcher = load_engine(index, base)
-        expander, cache = matcher.expander, _AnchorCache(matcher.embedder)
+        engine = load_engine(index, base)
         rankers = {}
         for vname, sets in variants:
-            cfg = load_config(args.config, args.set + sets)
-            cfg.match.top_k = K_EVAL
-            rankers[vname] = variant_ranker(matcher, cfg, cache, expander)
+            rankers[vname] = variant_ranker(engine, eval_config(load_config(args.config, args.set + sets)))
         if args.baselines:
-            dcfg = dense_only_config(copy.deepcopy(base))
-            dcfg.match.top_k = K_EVAL
-            rankers["baseline: dense-only"] = variant_ranker(matcher, dcfg, cache, expander)
-            rankers["baseline: fuzzy-only"] = fuzzy_ranker(matcher.bundle, K_EVAL)
+            rankers["baseline: dense-only"] = variant_ranker(engine, dense_only_config(eval_config(base)))
+            rankers["baseline: fuzzy-only"] = fuzzy_ranker(engine.bundle, eval_config(base), K_EVAL)
         t0 = time.perf_counter()
-        res = evaluate(gold, rankers, matcher.bundle, base, expander=expander)
+        res = evaluate(gold, rankers, engine.bundle)
         results[name] = {r: m["all"] for r, m in res.metrics["rankers"].items()}
         print(f"[ablation] {name}: {len(gold)} rows, {len(rankers)} rankers in {time.perf_counter() - t0:.0f}s",
               file=sys.stderr)

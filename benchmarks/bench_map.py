@@ -4,7 +4,8 @@
 
 Input rows are drawn (seeded) from catalog strings with light noise and a realistic repeat rate, plus
 any --queries file's texts. Build throughput is measured on --build-rows catalog rows (0 = skip build)
-so the run fits a laptop; mapping runs on a full prebuilt index (--index, or built here).
+so the run fits a laptop; mapping runs on a full prebuilt index (--index, or built here), through the
+streaming file job users run (`harmonize map --local` and the Ray job), start-up included.
 """
 from __future__ import annotations
 
@@ -26,8 +27,8 @@ from ray_app.index.build import build_index, local_embed_stream  # noqa: E402
 from ray_app.catalog.load import load_catalog  # noqa: E402
 from ray_app.config import load_config  # noqa: E402
 from ray_app.embed import Embedder  # noqa: E402
-from ray_app.engine import load_engine  # noqa: E402
-from ray_app.batch.prepare import local_match_fn, map_dataframe  # noqa: E402
+from ray_app.batch.driver import run_local  # noqa: E402
+from ray_app.batch.manifest import read_output  # noqa: E402
 
 SNOMED_TYPES = {"Laboratory Procedure": "Lab", "Diagnostic Procedure": "Procedure",
                 "Therapeutic or Preventive Procedure": "Procedure", "Disease or Syndrome": "Diagnosis",
@@ -94,7 +95,7 @@ def main() -> int:
     emb = Embedder.from_config(cfg.model)
 
     from jobs.build_index import run as ray_build
-    from jobs.map_file import ray_match_fn
+    from jobs.map_file import run as ray_map
     from actors.runtime import init_ray
 
     init_ray(cfg)
@@ -117,12 +118,12 @@ def main() -> int:
         index = str(work / "full")
         build_index(args.catalog, index, cfg, local_embed_stream(emb), emb.dim, log=quiet)
     df = make_input(args.catalog, args.rows, args.seed)
-    matcher = load_engine(index, cfg)
-    expander = matcher.expander  # built once, as the CLI and the job do before mapping
-    t_local, (out_local, st) = timed(lambda: map_dataframe(df, local_match_fn(matcher, cfg.ray.replica_batch_size),
-                                                            cfg, expander=expander), args.repeats)
-    t_ray, (out_ray, _) = timed(lambda: map_dataframe(df, ray_match_fn(index, cfg), cfg, expander=expander),
-                                args.repeats)
+    src = work / "input.csv"
+    df.to_csv(src, index=False)
+    # the path users run, end to end: `harmonize map --local` and `harmonize map` (the Ray job), start-up included
+    t_local, st = timed(lambda: run_local(index, str(src), str(work / "local.parquet"), cfg, log=quiet), args.repeats)
+    t_ray, _ = timed(lambda: ray_map(index, str(src), str(work / "ray.parquet"), cfg, log=quiet), args.repeats)
+    out_local, out_ray = read_output(work / "local.parquet"), read_output(work / "ray.parquet")
     same = (out_local["Output Target Code"] == out_ray["Output Target Code"]).mean()
     figures["map"] = {"rows": len(df), "distinct": st["distinct_queries"],
                       "local_rows_per_s": round(len(df) / t_local, 1), "ray_rows_per_s": round(len(df) / t_ray, 1),

@@ -138,16 +138,16 @@ def main() -> int:
     ray.shutdown()
 
     if args.sample:
+        from ray_app.batch.backend import LocalBackend
+        from ray_app.batch.driver import map_stream
         from ray_app.engine import load_engine
-        from ray_app.batch.stream import LocalBackend, map_stream
 
         sample = work / "sample.parquet"
         pq.write_table(pq.read_table(src).slice(0, args.sample), sample)
-        matcher = load_engine(args.index, cfg)
-        expander = matcher.expander
+        engine = load_engine(args.index, cfg)
         t0 = time.perf_counter()
-        ls = map_stream(str(sample), str(work / "sample_local"), LocalBackend(matcher, cfg.ray.embed_batch_size), cfg,
-                        expander=expander, index_meta=matcher.bundle.meta, log=lambda m: None)
+        ls = map_stream(str(sample), str(work / "sample_local"), LocalBackend(engine.matcher, cfg.ray.embed_batch_size),
+                        cfg, expander=engine.expander, index_meta=engine.bundle.meta, log=lambda m: None)
         t_local = time.perf_counter() - t0
         figures["local_sample"] = {"rows": ls["rows"], "distinct_queries": ls["distinct_queries"],
                                    "dedup_ratio": ls["dedup_ratio"], "seconds": round(t_local, 1),

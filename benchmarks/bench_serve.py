@@ -26,7 +26,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def queries() -> list[tuple[str, str]]:
-    ex = json.loads((REPO / "ray_app" / "site" / "examples.json").read_text())
+    ex = json.loads((REPO / "ray_app" / "online" / "site" / "examples.json").read_text())
     return list(dict.fromkeys([(t, e) for t, e, *_ in ex["hackathon"]] + [(t, e) for t, e in ex["demo"]]))
 
 

@@ -24,14 +24,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ray_app.config import load_config  # noqa: E402
 from ray_app.engine import load_engine  # noqa: E402
-from ray_app.evaluate.harness import K_EVAL, build_rankers, evaluate, read_gold  # noqa: E402
+from ray_app.batch.backend import LocalBackend  # noqa: E402
+from ray_app.evaluate.gold import read_gold  # noqa: E402
+from ray_app.evaluate.harness import build_rankers, evaluate  # noqa: E402
+from ray_app.match.matcher import Matcher  # noqa: E402
 from ray_app.match.score import CONFIDENCE_FEATURES, confidence, confidence_features  # noqa: E402
 
 
 def collect(index: str, gold_path: str, cfg) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    matcher = load_engine(index, cfg)
-    res = evaluate(read_gold(gold_path), build_rankers(matcher, cfg, baselines=False), matcher.bundle, cfg,
-                   expander=matcher.expander)
+    engine = load_engine(index, cfg)
+    m = engine.matcher
+    rankers = build_rankers(lambda c: LocalBackend(Matcher(m.bundle, c, m.embedder), c.ray.embed_batch_size),
+                            m.bundle, cfg, engine.expander, baselines=False)
+    res = evaluate(read_gold(gold_path), rankers, m.bundle)
     ranked, ranks = res.ranked["full"], res.rows["rank_full"].to_numpy()
     keep = [i for i, r in enumerate(ranked) if r["candidates"]]
     X = np.array([confidence_features(ranked[i]["candidates"]) for i in keep], dtype=np.float64)

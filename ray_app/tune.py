@@ -66,7 +66,7 @@ def training_groups(catalogs: list[str], config: Config) -> list[list[str]]:
 
 def tune_model(catalogs: list[str], out_dir: str | Path, config: Config | None = None,
                log: Callable[[str], None] = print) -> dict:
-    """Fine-tune ``model.path`` (default: the packaged MiniLM) on the catalog's synonym pairs; save to out_dir."""
+    """One training run, kept in one function so its steps read in order (load, pairs, epochs, save). Fine-tune ``model.path`` (default: the packaged MiniLM) on the catalog's synonym pairs; save to out_dir."""
     import torch
     import torch.nn.functional as F
     from sentence_transformers import SentenceTransformer

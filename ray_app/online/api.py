@@ -52,6 +52,9 @@ def page_html(mode: str = "live") -> str:
 
 
 def build_api(backend: Backend, config: Config) -> FastAPI:
+    """The app: its routes are closures over this app's models, token and audit log, so they live in this one
+    factory (it is long because it lists every route, not because it holds logic; the logic is in
+    ``online.shape`` and the backend)."""
     s = config.serve
     weights_base = base_weights(config.match)
     models = build_models(config, list(weights_base))
