@@ -27,16 +27,29 @@ from ray_app.engine import load_engine  # noqa: E402
 from ray_app.batch.backend import LocalBackend  # noqa: E402
 from ray_app.evaluate.gold import read_gold  # noqa: E402
 from ray_app.evaluate.harness import build_rankers, evaluate  # noqa: E402
+from ray_app.evaluate.metrics import K_EVAL  # noqa: E402
 from ray_app.match.matcher import Matcher  # noqa: E402
 from ray_app.match.score import CONFIDENCE_FEATURES, confidence, confidence_features  # noqa: E402
 
 
 def collect(index: str, gold_path: str, cfg) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Winner features, "top-1 is right", current confidence. A file without a code column lists inputs
+    whose concept is not in the catalog: every answer there is wrong (what the review flag must catch)."""
+    import pandas as pd
+
+    from ray_app.batch.source import read_table
+    from ray_app.evaluate.gold import GOLD_CODE, gold_frame
+
+    table = read_table(gold_path)
+    if GOLD_CODE not in table.columns:
+        gold = gold_frame(table.iloc[:, 0].tolist(), table.iloc[:, 1].tolist(), ["<not in catalog>"] * len(table))
+    else:
+        gold = read_gold(gold_path)
     engine = load_engine(index, cfg)
     m = engine.matcher
     rankers = build_rankers(lambda c: LocalBackend(Matcher(m.bundle, c, m.embedder), c.ray.embed_batch_size),
                             m.bundle, cfg, engine.expander, baselines=False)
-    res = evaluate(read_gold(gold_path), rankers, m.bundle)
+    res = evaluate(gold, rankers, m.bundle)
     ranked, ranks = res.ranked["full"], res.rows["rank_full"].to_numpy()
     keep = [i for i, r in enumerate(ranked) if r["candidates"]]
     X = np.array([confidence_features(ranked[i]["candidates"]) for i in keep], dtype=np.float64)
@@ -91,6 +104,11 @@ def main(argv=None) -> int:
         print(f"{name}: n={len(ys)} acc@1={ys.mean():.3f}")
         print(f"  current: ECE {ece(cur, ys):.3f}; {review_figures(cur, ys)}")
         print(f"  fitted (cross-fit): ECE {ece(cross[sl], ys):.3f}; {review_figures(cross[sl], ys)}")
+    for target in (0.9, 0.92, 0.95):  # the review threshold that keeps answered rows this precise (cross-fit)
+        t = next((t for t in np.arange(0.3, 0.96, 0.01) if y[cross >= t].mean() >= target), None)
+        if t is not None:
+            sel = cross >= t
+            print(f"threshold for answered precision >= {target}: {t:.2f} (answers {sel.mean():.2f} of all rows)")
     coef = {"intercept": round(float(model.intercept_[0]), 4),
             **{n: round(float(c), 4) for n, c in zip(CONFIDENCE_FEATURES, model.coef_[0])}}
     print("CONFIDENCE_COEF =", json.dumps(coef))

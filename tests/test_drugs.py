@@ -224,3 +224,133 @@ def test_matcher_ranks_by_rxnorm_structure(er_matcher, config):
     assert [r.description for r in res] == [
         "12 HR Nifedipine 60 MG Extended Release Oral Tablet", "0.8 ML Enoxaparin Sodium 100 MG/ML Prefilled Syringe",
         "Enoxaparin Sodium", "Sensor Nifedipine 30 MG Oral Tablet", "Nifedipine 60 MG Oral Tablet"]
+
+
+# --- prescriptions as written: device forms, per-actuation strengths, brands, directions, absent strengths --
+
+from ray_app.text.drugs import STRENGTH_MISMATCH, form_family, form_fit  # noqa: E402
+from ray_app.text.sig import strip_sig  # noqa: E402
+
+
+@pytest.mark.parametrize("text,form,strengths", [
+    ("insulin glargine 100 units/ml solution pen-injector", "pen injector", {(100.0, "unt/ml")}),
+    ("insulin lispro kwikpen 100 unit/ml", "pen injector", {(100.0, "unt/ml")}),
+    ("enoxaparin 40 mg/0.4 ml prefilled syringe", "prefilled syringe", {(100.0, "mg/ml")}),
+    ("ventolin hfa 90 mcg/puff", "metered dose inhaler", {(0.09, "mg/actuat")}),
+    ("albuterol 90 mcg/actuation metered-dose inhaler", "metered dose inhaler", {(0.09, "mg/actuat")}),
+    ("beclomethasone 80 mcg/actuation breath-actuated inhaler", "metered dose inhaler", {(0.08, "mg/actuat")}),
+    ("fluticasone 250 mcg/dose diskus", "dry powder inhaler", {(0.25, "mg/actuat")}),
+    ("budesonide 0.5 mg/2 ml nebulizer suspension", "inhalation suspension", {(0.25, "mg/ml")}),
+    ("budesonide 0.25 mg/ml inhalation suspension", "inhalation suspension", {(0.25, "mg/ml")}),
+    ("albuterol 2.5 mg/3 ml nebulizer solution", "inhalation solution", {(0.833333, "mg/ml")}),
+])
+def test_device_forms_and_per_actuation_strengths(text, form, strengths):
+    p = parse_query(text)
+    assert p.form == form and set(p.strengths) == strengths
+    assert not {"kwikpen", "hfa", "diskus", "pen", "injector"} & {w for n in p.raw_names for w in n.split()}
+
+
+def test_per_actuation_wordings_equal_rxnorm():
+    rx = parse_catalog_name("120 ACTUAT fluticasone propionate 0.1 MG/ACTUAT Metered Dose Inhaler").strengths
+    for written in ("fluticasone 100 mcg/actuation", "fluticasone 100 mcg/puff", "fluticasone 0.1 mg/actuat",
+                    "fluticasone 100mcg/spray"):
+        assert parse_query(written).strengths == rx
+
+
+def test_catalog_application_number_and_leading_qualifier():
+    p = parse_catalog_name("NDA020503 200 ACTUAT Albuterol 0.09 MG/ACTUAT Metered Dose Inhaler [Proventil]")
+    assert p.names == ["albuterol"] and p.volume == (200.0, "actuat") and p.qualifier is None
+    p = parse_catalog_name("Breath-Actuated 120 ACTUAT beclomethasone dipropionate 0.08 MG/ACTUAT Metered Dose Inhaler")
+    assert p.names == ["beclomethasone"] and p.qualifier == "breath-actuated" and p.volume == (120.0, "actuat")
+
+
+def test_form_families_are_read_from_words():
+    assert form_family("oral suspension") == "liquid"  # "suspension" holds "pen" but is no pen
+    assert form_family("pen injector") == "injection" and form_family("inhalation solution") == "inhalation"
+    assert form_fit("oral solution", "inhalation solution") == 0.0
+    assert form_fit("metered dose inhaler", "dry powder inhaler") == 0.6
+
+
+@pytest.mark.parametrize("text,product", [
+    ("ibuprofen 600 mg tablet take 1 tablet(s) by mouth every 6 hours as needed for pain", "ibuprofen 600 mg tablet"),
+    ("ibuprofen 800 mg tablet:: sig: take 800 mg by mouth every 6 (six) hours as needed", "ibuprofen 800 mg tablet"),
+    ("acetaminophen 325 mg tablet instructions: take 2 tablets (650 mg total) by mouth", "acetaminophen 325 mg tablet"),
+    ("naproxen 250 mg tablet take 1 tablet(s) twice a day by oral route", "naproxen 250 mg tablet"),
+    ("metformin 1000 mg twice daily", "metformin 1000 mg"), ("doxycycline 100mg bid", "doxycycline 100mg"),
+    ("prednisone daily", "prednisone"), ("ofloxacin q12h for 7 days", "ofloxacin"),
+    ("salbutamol inhaler 2 puffs q4-6h prn", "salbutamol inhaler"), ("take metformin 500 mg once a day", "metformin 500 mg"),
+    ("insulin glargine 100 unit/ml pen-injector 45 units am and 45 units pm as directed subcutaneous every 12 hours",
+     "insulin glargine 100 unit/ml pen-injector"),
+    ("insulin glargine 10 units nightly", "insulin glargine"),  # a dose in units is not a strength
+    ("amoxicillin 500 mg capsule, 1 cap po tid", "amoxicillin 500 mg capsule"),
+    ("amoxicillin 500 mg, 1 cap po tid", "amoxicillin 500 mg, cap"),  # the only form word stays
+    ("12 hr venlafaxine 75 mg caps", "12 hr venlafaxine 75 mg caps"),  # a product duration is no interval
+    ("vitamin d3 1000 units", "vitamin d3 1000 units"), ("heparin 5000 units/ml", "heparin 5000 units/ml"),
+])
+def test_strip_sig(text, product):
+    assert strip_sig(text) == product
+
+
+def test_sig_does_not_reach_the_parse():
+    p = parse_query("acetaminophen 325 mg tablet instructions: take 2 tablets (650 mg total) by mouth every 4 hours")
+    assert p.names == ["acetaminophen"] and set(p.strengths) == {(325.0, "mg")} and p.form == "oral tablet"
+    p = parse_query("ibuprofen 600 mg tablet take 1 tablet(s) by mouth every 6 hours as needed for pain")
+    assert p.raw_names == ["ibuprofen"] and p.duration is None
+    assert parse_query("insulin glargine 10 units nightly").strengths == frozenset()
+
+
+def test_parenthesised_brand_after_a_generic_is_a_gloss():
+    p = parse_query("ezetimibe (zetia) 10 mg po tabs take 1 tab by mouth every other day")
+    assert p.names == ["ezetimibe"] and p.gloss == "zetia" and p.brand is None and p.form == "oral tablet"
+    assert parse_query("hyoscyamine (anaspaz").gloss == "anaspaz"  # an unclosed parenthesis too
+    assert parse_query("polyethylene glycol 3350 (oral powder)").gloss is None  # says more than a name
+
+
+BRAND_CATALOG = [
+    ("empagliflozin", "IN"), ("empagliflozin 10 MG Oral Tablet", "SCD"), ("empagliflozin 25 MG Oral Tablet", "SCD"),
+    ("empagliflozin 10 MG Oral Tablet [Jardiance]", "SBD"), ("ezetimibe", "IN"), ("Ezetimibe 10 MG Oral Tablet", "SCD"),
+    ("Ezetimibe 10 MG Oral Tablet [Zetia]", "SBD"), ("insulin glargine", "IN"),
+    ("3 ML insulin glargine 100 UNT/ML Pen Injector", "SCD"), ("3 ML insulin glargine 100 UNT/ML Pen Injector [Lantus]", "SBD"),
+    ("insulin glargine 100 UNT/ML Injectable Solution [Lantus]", "SBD"), ("Ibuprofen", "IN"),
+    ("Ibuprofen 200 MG Oral Tablet", "SCD"), ("Ibuprofen 400 MG Oral Tablet [Ibu]", "SBD"), ("Albuterol", "IN"),
+    ("NDA020503 200 ACTUAT Albuterol 0.09 MG/ACTUAT Metered Dose Inhaler", "SCD"),
+    ("NDA020983 200 ACTUAT albuterol 0.09 MG/ACTUAT Metered Dose Inhaler [Ventolin]", "SBD"),
+    ("albuterol 0.83 MG/ML Inhalation Solution", "SCD"), ("budesonide", "IN"),
+    ("budesonide 0.25 MG/ML Inhalation Suspension", "SCD"), ("budesonide 0.25 MG/ML Oral Suspension", "SCD"),
+]
+
+
+@pytest.fixture(scope="module")
+def brand_catalog():
+    names, ttys = zip(*BRAND_CATALOG)
+    return DrugCatalog(list(names), list(ttys))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("jardiance 10 mg", "empagliflozin 10 MG Oral Tablet [Jardiance]"),  # a stated brand selects its SBD
+    ("jardiance 10 mg tablet take 1 tablet(s) every day by oral route", "empagliflozin 10 MG Oral Tablet [Jardiance]"),
+    ("empagliflozin 10 mg", "empagliflozin 10 MG Oral Tablet"),
+    ("ezetimibe (zetia) 10 mg po tabs take 1 tab by mouth", "Ezetimibe 10 MG Oral Tablet"),  # gloss: the generic
+    ("zetia 10 mg", "Ezetimibe 10 MG Oral Tablet [Zetia]"),
+    ("lantus solostar 100 units/ml", "3 ML insulin glargine 100 UNT/ML Pen Injector [Lantus]"),
+    ("insulin glargine 100 unit/ml solution pen-injector 45 units as directed subcutaneous",
+     "3 ML insulin glargine 100 UNT/ML Pen Injector"),
+    ("ventolin hfa 90 mcg/puff 2 puffs q4-6h prn", "NDA020983 200 ACTUAT albuterol 0.09 MG/ACTUAT Metered Dose Inhaler [Ventolin]"),
+    ("albuterol 90 mcg/actuation inhaler", "NDA020503 200 ACTUAT Albuterol 0.09 MG/ACTUAT Metered Dose Inhaler"),
+    ("albuterol 2.5 mg/3 ml nebulizer solution", "albuterol 0.83 MG/ML Inhalation Solution"),  # RxNorm rounds
+    ("budesonide 0.5 mg/2 ml nebulizer suspension", "budesonide 0.25 MG/ML Inhalation Suspension"),
+    ("ibuprofen 200 mg", "Ibuprofen 200 MG Oral Tablet"),
+    ("ibuprofen 600 mg oral tablet", "Ibuprofen"),  # no 600 mg product: the ingredient, not another strength
+    ("ibuprofen 600 mg tablet take 1 tablet by mouth every 6 hours as needed", "Ibuprofen"),
+])
+def test_fit_on_prescription_text(brand_catalog, text, expected):
+    q = brand_catalog.resolve(parse_query(text))
+    fits = brand_catalog.fit(q, range(len(BRAND_CATALOG)))
+    assert BRAND_CATALOG[int(fits.argmax())][0] == expected
+
+
+def test_a_contradicted_strength_scores_well_below_the_ingredient(brand_catalog):
+    q = brand_catalog.resolve(parse_query("ibuprofen 600 mg oral tablet"))
+    ingredient = drug_fit(q, parse_catalog_name("Ibuprofen"), "IN")
+    other = drug_fit(q, parse_catalog_name("Ibuprofen 200 MG Oral Tablet"), "SCD")
+    assert other <= STRENGTH_MISMATCH * 0.5 + 1e-6 and ingredient - other >= 0.25

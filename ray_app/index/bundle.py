@@ -27,6 +27,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from ray_app.catalog.kinds import KINDS, code_kinds
 from ray_app.catalog.load import fingerprint as catalog_fingerprint
 from ray_app.config import Config, IndexConfig
 from ray_app.index.lexical import FILES as LEXICAL_FILES, LexicalIndex
@@ -106,6 +107,7 @@ class BundleWriter:
             del rows
             self._uniq[system]._mmap.close()
             (self.out / system / "unique.tmp.npy").unlink()
+            t = t.assign(kind=code_kinds(t))  # the concept kind, read once here (FSN tag, STY, wording)
             t.to_parquet(self.out / system / "catalog.parquet", index=False)
             vectors = np.memmap(vec_path, mode="r", dtype=np.float32, shape=(len(t), self.dim))
             t0 = time.perf_counter()
@@ -193,6 +195,7 @@ class SystemIndex:
     codes: np.ndarray  # code string per code_idx
     row_code: np.ndarray  # code_idx per row
     row_sty: np.ndarray  # STY id per row (-1 = none)
+    row_kind: np.ndarray  # concept-kind id per row (catalog.kinds.KINDS)
     row_text: list[str]  # match_text per row (fuzzy matching)
     lexical: LexicalIndex
     drugs: DrugCatalog | None  # RxNorm only
@@ -285,11 +288,19 @@ class IndexBundle:
                 system=system, table=table, vectors=vectors, faiss_index=index, code_start=code_start,
                 codes=table["CODE"].to_numpy()[code_start[:-1]], row_code=row_code,
                 row_sty=table["STY"].map(sty_id).fillna(-1).to_numpy(np.int32),
+                row_kind=_kind_ids(table, rebuild),
                 row_text=table["match_text"].tolist(), lexical=lexical, drugs=drugs,
                 row_str=table["STR"].to_numpy(dtype=object), row_sty_name=table["STY"].to_numpy(dtype=object),
                 row_tty=table["TTY"].to_numpy(dtype=object), row_tty_rank=table["tty_rank"].to_numpy(),
             )
         return cls(root, meta, systems, sty)
+
+
+def _kind_ids(table: pd.DataFrame, rebuild: str) -> np.ndarray:
+    if "kind" not in table.columns:
+        raise IndexBundleError(f"the index has no concept kinds (built by an older version); {rebuild}")
+    ids = {k: i for i, k in enumerate(KINDS)}
+    return table["kind"].map(ids).fillna(ids["other"]).to_numpy(np.int16)
 
 
 def _system_files(system: str) -> tuple[str, ...]:

@@ -2,7 +2,8 @@
 
 Only decides; every number it reads was computed by the stages before it. The display name is the code's
 preferred term (term-type rank), or the string that matched when it is equally preferred. Confidence is
-the calibrated model in ``score``; flags say why a person should look (``needs_review``) or what rule
+the calibrated model in ``score``; flags say why a person should look (``needs_review``; below
+``match.no_match_threshold`` also ``no_confident_match``: most likely the concept is not in the catalog) or what rule
 fired (``ingredient_fallback``: the stated strength/form exists nowhere, the ingredient is returned).
 """
 from __future__ import annotations
@@ -35,10 +36,12 @@ def candidates(si, pool: Pool, sig: RowSignals, agg: CodeScores, top_k: int) -> 
     return out
 
 
-def decide(cands: list[Candidate], review_threshold: float, drug_q=None) -> MatchResult:
+def decide(cands: list[Candidate], review_threshold: float, drug_q=None, no_match_threshold: float = 0.0) -> MatchResult:
     top = cands[0]
     conf = confidence(confidence_features(cands))
     flags = ["needs_review"] if conf < review_threshold else []
+    if conf < no_match_threshold:
+        flags.append("no_confident_match")  # the best guess is kept, but nothing here is likely right
     if drug_q is not None and drug_q.strengths and top.tty in INGREDIENT_TTYS:
         flags.append("ingredient_fallback")
     return MatchResult(system=top.system, code=top.code, description=top.description, sty=top.sty, tty=top.tty,

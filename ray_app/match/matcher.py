@@ -13,8 +13,8 @@ import numpy as np
 from ray_app.config import Config
 from ray_app.embed import encode_anchors
 from ray_app.index.bundle import IndexBundle, SystemIndex
-from ray_app.match import aggregate, candidates, decide, signals
-from ray_app.match.score import sty_prior_matrix
+from ray_app.match import aggregate, broader, candidates, decide, signals
+from ray_app.match.score import kind_prior_matrix, sty_prior_matrix
 from ray_app.result import MatchResult, unmapped
 
 
@@ -24,6 +24,7 @@ class Matcher:
         self.cfg = config.match
         self.embedder = embedder
         self.priors = sty_prior_matrix(bundle.sty)
+        self.kind_priors = kind_prior_matrix()
         unknown = set(self.cfg.sources) - set(candidates.SOURCES)
         if unknown:
             raise ValueError(f"match.sources: unknown source(s) {sorted(unknown)}; known: {list(candidates.SOURCES)}")
@@ -68,10 +69,20 @@ class Matcher:
         if not len(pool.codes):
             return unmapped(si.system, ["not_matched"])
         pool_fit = si.drugs.fit(drug_q, pool.rows) if drug_q is not None else None
-        sig = signals.compute(si, pool, q.anchors, avecs, lex_q, self.priors.get(q.entity_type), pool_fit, cfg)
+        fit = signals.type_fit(si, pool.rows, self.priors.get(q.entity_type), self.kind_priors.get(q.entity_type),
+                               cfg.type_prior)
+        sig = signals.compute(si, pool, q.anchors, avecs, lex_q, fit, pool_fit, cfg)
         agg = aggregate.per_code(signals.row_score(sig, cfg, drug_q is not None), pool.owner, len(pool.codes),
                                  cfg.w_agg)
-        return decide.decide(decide.candidates(si, pool, sig, agg, cfg.top_k), cfg.review_threshold, drug_q)
+        covered = {}
+        if si.drugs is None:  # SNOMED CT: prefer a broader concept over a more specific, different one
+            agg, covered = broader.refine(si, pool, agg, q.anchors, cfg)
+        result = decide.decide(decide.candidates(si, pool, sig, agg, cfg.top_k), cfg.review_threshold, drug_q,
+                               cfg.no_match_threshold)
+        best = int(np.argmax(agg.score))
+        if covered.get(best, 1.0) < 1.0 - cfg.broader_tolerance:
+            result.flags.append("broader_concept")
+        return result
 
     def _drug(self, si: SystemIndex, q):
         """The query's drug parse resolved against this catalog's ingredients, with the ingredients' rows

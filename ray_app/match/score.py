@@ -66,10 +66,17 @@ def sty_prior_matrix(sty_vocab: list[str], priors: dict[str, dict[str, float]] =
     return out
 
 
+def kind_prior_matrix() -> dict[str, np.ndarray]:
+    """entity type -> prior per concept kind (catalog.kinds.KINDS order)."""
+    from ray_app.catalog.kinds import KIND_PREFERENCE, KINDS, kind_preference
+
+    return {et: np.array([kind_preference(et, k) for k in KINDS], dtype=np.float32) for et in KIND_PREFERENCE}
+
+
 # Logistic model of "the top-1 code is right" from the winner's signals, fitted on the dev sets by
 # benchmarks/calibrate.py (re-run it after changing the scoring), so confidence reads as a probability.
-CONFIDENCE_FEATURES = ("score", "margin", "dense", "fuzzy", "lexical")
-CONFIDENCE_COEF = {"intercept": -6.9041, "score": 2.1864, "margin": 7.5209, "dense": 6.8827, "fuzzy": -1.1692, "lexical": 0.1855}
+CONFIDENCE_FEATURES = ("score", "margin", "dense", "fuzzy", "lexical", "sty")
+CONFIDENCE_COEF = {"intercept": -11.9319, "score": 4.6896, "margin": 2.5317, "dense": 6.3205, "fuzzy": -1.5099, "lexical": 1.2302, "sty": 3.1176}
 
 
 def confidence_features(candidates) -> list[float]:
@@ -77,7 +84,7 @@ def confidence_features(candidates) -> list[float]:
     top = candidates[0]
     runner = candidates[1].score if len(candidates) > 1 else 0.0
     sig = top.signals
-    return [top.score, min(max(top.score - runner, 0.0), 0.3), sig.dense, sig.fuzzy, sig.lexical]
+    return [top.score, min(max(top.score - runner, 0.0), 0.3), sig.dense, sig.fuzzy, sig.lexical, sig.sty]
 
 
 def confidence(features) -> float:

@@ -26,7 +26,26 @@ class RowSignals:
     context: np.ndarray  # count of meaning-changing words each row adds (0 when w_context is 0)
 
 
-def compute(si, pool: Pool, anchors: list[str], avecs: np.ndarray, lex_q, prior: np.ndarray | None,
+def type_fit(si, rows: np.ndarray, sty_prior: np.ndarray | None, kind_prior: np.ndarray | None, mode: str):
+    """How well each row's concept fits the entity type: the STY prior, the concept-kind prior (which also
+    covers codes without an STY, from their FSN tag or wording), or the STY where there is one and the
+    kind elsewhere (``match.type_prior``)."""
+    if sty_prior is None:
+        return np.full(len(rows), 0.5, np.float32)
+    by_sty = sty_prior[si.row_sty[rows]]
+    if mode == "sty" or kind_prior is None:
+        return by_sty
+    by_kind = kind_prior[si.row_kind[rows]]
+    if mode == "kind":
+        return by_kind
+    if mode == "sty_else_kind":
+        return np.where(si.row_sty[rows] >= 0, by_sty, by_kind).astype(np.float32)
+    if mode == "min":
+        return np.minimum(by_sty, by_kind).astype(np.float32)
+    raise ValueError(f"match.type_prior must be sty, kind, sty_else_kind or min; got {mode!r}")
+
+
+def compute(si, pool: Pool, anchors: list[str], avecs: np.ndarray, lex_q, fit: np.ndarray,
             drug_fit: np.ndarray | None, cfg) -> RowSignals:
     rows = pool.rows
     dense = (np.asarray(si.vectors[rows]) @ avecs.T).max(axis=1)
@@ -39,7 +58,7 @@ def compute(si, pool: Pool, anchors: list[str], avecs: np.ndarray, lex_q, prior:
         tsr = process.cdist(anchors, [texts[j] for j in keep], scorer=fuzz.token_set_ratio,
                             dtype=np.float32, workers=cfg.fuzzy_workers).max(axis=0) / 100.0
         fuzzy[keep] = (ratio[keep] + tsr) / 2.0
-    sty = prior[si.row_sty[rows]] if prior is not None else np.full(len(rows), 0.5, np.float32)
+    sty = fit
     lexical = np.zeros(len(rows), dtype=np.float32)
     for ids, mass in lex_q:
         lexical = np.maximum(lexical, si.lexical.overlap(ids, mass, rows))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ray_app.text.normalize import match_text
+from ray_app.text.sig import strip_sig
 
 _UNIT = {"mg": "mg", "milligram": "mg", "milligrams": "mg", "mcg": "mcg", "µg": "mcg", "ug": "mcg",
          "microgram": "mcg", "micrograms": "mcg", "g": "g", "gm": "g", "gram": "g", "grams": "g", "ml": "ml",
@@ -20,7 +21,11 @@ _UNIT = {"mg": "mg", "milligram": "mg", "milligrams": "mg", "mcg": "mcg", "µg":
 _TO_MG = {"mg": 1.0, "mcg": 0.001, "g": 1000.0}
 _STRENGTH = re.compile(
     r"(?<![\w.])(\d+(?:[.,]\d+)?)\s*(mg|milligrams?|mcg|µg|ug|micrograms?|gm|grams?|g|ml|%|unt|units?|iu|meq|mmol)"
-    r"(?:\s*/\s*(\d+(?:\.\d+)?)?\s*(ml|l|actuat|hr|h|g|mg))?(?![a-z])")
+    r"(?:\s*/\s*(\d+(?:\.\d+)?)?\s*(ml|l|actuat(?:ions?)?|actuations?|act|puffs?|sprays?|inhalations?|doses?|"
+    r"hr|h|g|mg))?(?![a-z])")
+# per-actuation wording: "100 mcg/actuation" = "90 mcg/puff"-style = RxNorm's "MG/ACTUAT"
+_PER_UNIT = {**{u: "actuat" for u in ("actuat", "actuation", "actuations", "act", "puff", "puffs", "spray",
+                                         "sprays", "inhalation", "inhalations", "dose", "doses")}}
 
 # query wording -> RxNorm dose form; families give partial credit (a tablet is closer to an ER tablet).
 # Release modifiers (ER, DR, ODT, chewable) are read separately and combined with the base form.
@@ -43,17 +48,30 @@ FORM_SYNONYMS = {
                             "solution for injection"),
     "injectable suspension": ("injectable suspension", "suspension for injection"),
     "prefilled syringe": ("prefilled syringe", "pre-filled syringe", "pre filled syringe", "prefilled", "pfs",
-                          "syringe"),
+                          "syringe", "prefilled syringes", "pre-filled syringes"),
     "auto-injector": ("auto-injector", "autoinjector", "auto injector", "auto-inj"),
-    "pen injector": ("pen", "pen injector", "prefilled pen"),
+    # device names of insulin / GLP-1 pens are pens, whatever the brand before them
+    "pen injector": ("pen", "pen injector", "pen-injector", "prefilled pen", "injector pen", "injection pen",
+                     "insulin pen", "pens", "kwikpen", "solostar", "flexpen", "flextouch", "solution pen-injector",
+                     "solution pen injector"),
     "cartridge": ("cartridge",),
     "topical cream": ("cream", "crm", "topical cream"),
     "topical ointment": ("ointment", "oint", "topical ointment"),
     "topical gel": ("gel", "topical gel"),
     "topical lotion": ("lotion", "topical lotion"),
     "transdermal system": ("patch", "transdermal", "transdermal patch", "transdermal system", "td patch"),
-    "metered dose inhaler": ("inhaler", "mdi", "puffer", "metered dose inhaler", "inhalation aerosol"),
-    "inhalation solution": ("nebulizer", "neb", "nebule", "inhalation solution"),
+    # HFA is the propellant of a metered-dose inhaler; breath-actuated ones are RxNorm MDIs with a qualifier
+    "metered dose inhaler": ("inhaler", "mdi", "puffer", "metered dose inhaler", "metered-dose inhaler",
+                             "inhalation aerosol", "aerosol", "hfa", "hfa inhaler", "aerosol inhaler",
+                             "breath-actuated inhaler", "breath actuated inhaler", "metered dose"),
+    "dry powder inhaler": ("dry powder inhaler", "dpi", "diskus", "ellipta", "respiclick", "handihaler",
+                           "inhalation powder", "powder for inhalation"),
+    "inhalation solution": ("nebulizer", "neb", "nebule", "nebules", "inhalation solution", "nebulizer solution",
+                            "nebuliser solution", "neb solution", "neb soln", "solution for nebulization",
+                            "inhalation soln", "nebulised", "nebulized", "nebuliser"),
+    "inhalation suspension": ("inhalation suspension", "nebulizer suspension", "nebuliser suspension",
+                              "neb suspension", "neb susp", "nebulizer susp", "suspension for nebulization",
+                              "respules", "inhalation susp"),
     "ophthalmic solution": ("eye drops", "eye drop", "ophthalmic", "ophthalmic solution"),
     "otic solution": ("ear drops", "otic", "otic solution"),
     "nasal spray": ("nasal spray", "nasal"),
@@ -78,9 +96,12 @@ _COMBINED = {("extended release", "oral tablet"): "extended release oral tablet"
              ("delayed release", "oral capsule"): "delayed release oral capsule",
              ("disintegrating", "oral tablet"): "disintegrating oral tablet",
              ("chewable", "oral tablet"): "chewable tablet"}
-_FORM_FAMILY = {"inject": "injection", "syringe": "injection", "pen": "injection", "tablet": "tablet",
-                "capsule": "capsule", "solution": "liquid", "suspension": "liquid", "syrup": "liquid",
-                "cream": "topical", "ointment": "topical", "gel": "topical", "lotion": "topical"}
+# families are read from a form's words (a substring would make "suspension" a "pen"); inhaled forms first so
+# "inhalation solution" is not an oral liquid
+_FORM_FAMILY = {"inhal": "inhalation", "nebul": "inhalation", "inject": "injection", "syringe": "injection",
+                "pen": "injection", "cartridge": "injection", "tablet": "tablet", "capsule": "capsule",
+                "solution": "liquid", "suspension": "liquid", "syrup": "liquid", "cream": "topical",
+                "ointment": "topical", "gel": "topical", "lotion": "topical"}
 _FORM_LOOKUP = sorted(((syn, form) for form, syns in FORM_SYNONYMS.items() for syn in syns),
                       key=lambda p: -len(p[0]))
 _FORM_WORDS = sorted({s for s, _ in _FORM_LOOKUP if " " not in s and len(s) >= 4})
@@ -89,7 +110,8 @@ _SIG_WORDS = {"take", "takes", "daily", "once", "twice", "bid", "tid", "qid", "q
               "mouth", "every", "hours", "hour", "hrs", "at", "bedtime", "as", "needed", "for", "days", "day",
               "a", "an", "the", "of", "one", "two", "x", "q", "per", "dose", "doses", "oral", "orally", "stat",
               "morning", "night", "nightly", "weekly", "with", "food", "meals", "and", "or", "generic", "brand",
-              "strength", "mg", "mcg", "ml", "puff", "puffs", "dispense", "refill", "refills", "sig", "use", "apply", "up", "to"}
+              "strength", "mg", "mcg", "ml", "puff", "puffs", "dispense", "refill", "refills", "sig", "use", "apply", "up", "to",
+              "solution", "powder", "external", "unit", "units"}  # the last: form words too vague to be a form
 _SALTS = {"hydrochloride", "hcl", "hydrobromide", "sulfate", "sulphate", "sodium", "potassium", "maleate",
           "mesylate", "besylate", "tartrate", "succinate", "citrate", "phosphate", "acetate", "fumarate",
           "bitartrate", "napsylate", "dihydrate", "monohydrate", "anhydrous", "hyclate", "magnesium",
@@ -102,6 +124,8 @@ _SALT_SPELLING = {"hcl": "hydrochloride", "sulphate": "sulfate"}
 _DURATION = re.compile(r"(?<![\w./])(?<!every )(?<!q )(\d+)\s*(?:hrs?|hours?|h)\b(?!\s*/)")
 # ... and a quantity before everything: "2 ML Naloxone 0.4 MG/ML Prefilled Syringe", "120 ACTUAT Albuterol ..."
 _QUANTITY = re.compile(r"^(\d+(?:\.\d+)?)\s*(ml|actuat)\s+")
+_APPLICATION = re.compile(r"^(?:a?nda|bla)\d{4,}\s+")
+_LEAD_QUALIFIER = re.compile(r"^([a-z][a-z-]*(?: [a-z][a-z-]*)?) (?=\d+(?:\.\d+)? ?(?:ml|actuat) )")
 # qualitative distinctions are words ("abuse-deterrent", "sensor", "50/50 release"), never bare numbers
 _QUALIFIER = re.compile(r"(?:[a-z][a-z-]*|\d+/\d+)(?: (?:[a-z][a-z-]*|\d+/\d+))*")
 
@@ -117,6 +141,7 @@ class ParsedDrug:
     duration: int | None = None  # "24 HR" (hours) of an extended-release product
     volume: tuple | None = None  # quantity of a package: (2.0, "ml") for "2 ML ... 0.4 MG/ML Prefilled Syringe"
     qualifier: str | None = None  # RxNorm's qualitative distinction: "abuse-deterrent", "sensor", ...
+    gloss: str | None = None  # a brand written in parentheses after the generic: display text, not a choice
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -153,6 +178,7 @@ def _strengths(text: str) -> tuple[frozenset, tuple | None, str]:
         if unit in _TO_MG:
             value, unit = value * _TO_MG[unit], "mg"
         per_n, per_u = m.group(3), m.group(4)
+        per_u = _PER_UNIT.get(per_u, per_u)
         if per_u:
             if per_n:
                 value = value / float(per_n)
@@ -171,6 +197,9 @@ def _form(text: str, duration: int | None = None) -> tuple[str | None, str]:
         if f" {syn} " in padded:
             form, padded = f, padded.replace(f" {syn} ", " ", 1)
             break
+    if form:  # "basaglar kwikpen ... pen-injector": every other word for the same form goes too
+        for syn in FORM_SYNONYMS[form]:
+            padded = padded.replace(f" {syn} ", " ")
     for syn, m in _RELEASE_LOOKUP:
         if f" {syn} " in padded:
             mod, padded = m, padded.replace(f" {syn} ", " ", 1)
@@ -195,8 +224,9 @@ def _form_typo(text: str, duration: int | None) -> tuple[str | None, str]:
 def form_family(form: str | None) -> str | None:
     if not form:
         return None
+    words = re.split(r"[\s-]+", form)
     for key, fam in _FORM_FAMILY.items():
-        if key in form:
+        if any(w.startswith(key) for w in words):
             return fam
     return form
 
@@ -227,8 +257,27 @@ def lexicon() -> tuple[dict[str, str], set[str]]:
     return to_generic, brands
 
 
+def _gloss(text: str, to_generic: dict[str, str]) -> tuple[str, str | None]:
+    """'ezetimibe (zetia) 10 mg' -> ('ezetimibe 10 mg', 'zetia'): a name in parentheses after a generic is the
+    record's display gloss, so the prescriber chose the generic, not the brand. Kept when the words before it
+    are no generic ("semglee (yfgn)") or it says more than a name ("(... oral powder")."""
+    m = re.search(r"\(([^()]*)(?:\)|$)", text)
+    if not m or not text[: m.start()].strip():
+        return text, None
+    inside, before = match_text(m.group(1)), match_text(text[: m.start()])
+    words = [w for w in before.split() if not re.fullmatch(r"[\d.]+", w)]
+    generic_before = any(to_generic.get(w) == w or to_generic.get(" ".join(words)) == " ".join(words)
+                         for w in words)
+    named = bool(inside) and (inside in to_generic or inside.split()[0] in to_generic)  # "zetia", "tessalon perles"
+    if not named or not generic_before or re.search(r"\d", inside) or _form(inside)[0]:
+        return text, None
+    return f"{text[: m.start()].rstrip()} {text[m.end():].lstrip()}".strip(), inside
+
+
 def parse_query(text: str) -> ParsedDrug:
-    """Parse a free-text medicine mention."""
+    """Parse a free-text medicine mention; prescription directions ("take 1 tablet twice a day") are ignored."""
+    to_generic, brands = lexicon()
+    text, gloss = _gloss(strip_sig(text), to_generic)
     # "250 mg / 5 ml" is one strength, not a combination
     text = re.sub(r"(\d\s*[a-zµ%]+)\s+/\s+(\d+(?:\.\d+)?\s*ml\b)", r"\1/\2", text, flags=re.IGNORECASE)
     # split combinations on the raw text: match_text drops a free-standing "/"
@@ -241,7 +290,6 @@ def parse_query(text: str) -> ParsedDrug:
     form, rest = _form(re.sub(r"[ \t]+", " ", rest).strip(), duration)
     if form is None:  # a misspelt trailing form word ("cpas"): one edit from a form synonym
         form, rest = _form_typo(rest, duration)
-    to_generic, brands = lexicon()
     parts = [p.strip() for p in re.split(r"\s*(?:;|/(?!\d)|\+)\s*", rest) if p.strip()]
     names, raw, brand = [], [], None
     for part in parts:
@@ -263,13 +311,14 @@ def parse_query(text: str) -> ParsedDrug:
         for generic in (resolved or phrase).split(" / "):
             names.append(normalize_ingredient(generic))
     return ParsedDrug(names=names, raw_names=raw, strengths=strengths, form=form, brand=brand,
-                      salts=_salts_of(raw, fuzzy=True), duration=duration, volume=volume)
+                      salts=_salts_of(raw, fuzzy=True), duration=duration, volume=volume, gloss=gloss)
 
 
 def _resolve(phrase: str, to_generic: dict[str, str]) -> str | None:
     generic = to_generic.get(phrase)
     if generic is None:
         return None
+    generic = re.sub(r"\s*\([^)]*\)", "", generic)  # "insulin glargine (rdna origin)": an annotation
     # the dictionary writes combinations as "a, b, and c"; RxNorm joins with " / "
     return " / ".join(p for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", generic) if p)
 
@@ -283,13 +332,20 @@ def parse_catalog_name(name: str) -> ParsedDrug:
         brand, t = m.group(1).strip().lower(), t[: m.start()].strip()
     comps = [re.sub(r"\s+", " ", match_text(c)) for c in re.split(r"\s+/\s+", t)]
     volume, qualifier, duration = None, None, None
+    # "NDA020503 200 ACTUAT Albuterol ...": an FDA application number identifies the product; no
+    # prescription states it, so it is not part of the comparison
+    comps[0] = _APPLICATION.sub("", comps[0])
+    m = _LEAD_QUALIFIER.match(comps[0])
+    if m:  # "Breath-Actuated 120 ACTUAT beclomethasone ...": a qualifier before the quantity
+        qualifier, comps[0] = m.group(1), comps[0][m.end(1):].lstrip()
     m = _QUANTITY.match(comps[0])
     if m:  # the package quantity leads the name
         volume, comps[0] = (round(float(m.group(1)), 6), m.group(2)), comps[0][m.end():]
     m = re.match(r"(.*?)(?<!\S)(\d+) hr ", comps[0]) if not t.startswith("{") else None  # not in packs
     if m and (not m.group(1) or _QUALIFIER.fullmatch(m.group(1).strip())):
         # "[abuse-deterrent] 12 hr oxycodone ..."; words before the duration qualify the product
-        qualifier, duration, comps[0] = m.group(1).strip() or None, int(m.group(2)), comps[0][m.end():]
+        qualifier = m.group(1).strip() or qualifier
+        duration, comps[0] = int(m.group(2)), comps[0][m.end():]
     strengths, _, _ = _strengths(" ".join(comps))
     names, form = [], None
     for c in comps:
@@ -315,20 +371,33 @@ def parse_catalog_name(name: str) -> ParsedDrug:
 TTY_FIT = {"SCD": 1.0, "SBD": 0.9, "IN": 1.0, "PIN": 0.8, "MIN": 1.0, "BN": 0.7, "SCDF": 0.6, "SBDF": 0.5,
            "SCDC": 0.3, "SBDC": 0.25, "SCDG": 0.4, "SBDG": 0.35, "GPCK": 0.4, "BPCK": 0.4}
 DEFAULT_FORMS = ("oral tablet", "oral capsule")
+# A stated strength the catalog drug contradicts makes it another product: it must rank below the ingredient
+# (the documented fallback), however well its form and name fit ("ibuprofen 600 mg" is not the 200 mg tablet).
+STRENGTH_MISMATCH = 0.5
+
+
+def _shared(qs: frozenset, rs: frozenset, rel: float = 0.02) -> int:
+    """How many stated strengths the catalog drug has, equal within 2% in the same unit: RxNorm rounds
+    ("2.5 mg / 3 ml" is 0.833 mg/ml, written "0.83 MG/ML")."""
+    return sum(any(u == ru and abs(v - rv) <= rel * max(abs(v), abs(rv)) for rv, ru in rs) for v, u in qs)
 
 
 def drug_fit(q: ParsedDrug, r: ParsedDrug, tty: str) -> float:
     """How well catalog drug r fits query q, in [0, 1]. Strength/form that the query states must match;
-    when they exist nowhere the ingredient (IN) scores best, which is the documented fallback."""
+    when they exist nowhere the ingredient (IN) scores best, which is the documented fallback: a drug whose
+    strengths share none with the stated ones scores at most STRENGTH_MISMATCH x 0.5, below any ingredient
+    row of the same name. A brand the query states selects its SBD; a brand only glossed in parentheses
+    after the generic (``q.gloss``) does not."""
     qs, rs = set(q.key), set(r.key)
     if not qs or not rs:
         return 0.0
     ing = len(qs & rs) / len(qs | rs)
     if ing == 0:
         return 0.0
+    shared = _shared(q.strengths, r.strengths)
     if q.strengths:
-        strength = 1.0 if r.strengths == q.strengths else (0.5 if not r.strengths else
-                                                           0.15 if q.strengths & r.strengths else 0.0)
+        same = shared == len(q.strengths) == len(r.strengths)
+        strength = 1.0 if same else (0.5 if not r.strengths else 0.15 if shared else 0.0)
     else:
         strength = 1.0 if not r.strengths else 0.55
     if q.form:
@@ -341,7 +410,9 @@ def drug_fit(q: ParsedDrug, r: ParsedDrug, tty: str) -> float:
         tty_fit = 1.0 if r.brand == q.brand else 0.3
     elif q.brand and tty == "SCD":
         tty_fit = 0.85
-    return ing * (0.5 * strength + 0.3 * form + 0.2 * tty_fit) * detail_fit(q, r, tty)
+    fit = ing * (0.5 * strength + 0.3 * form + 0.2 * tty_fit) * detail_fit(q, r, tty)
+    contradicted = bool(q.strengths and r.strengths and not shared)
+    return fit * STRENGTH_MISMATCH if contradicted else fit
 
 
 def detail_fit(q: ParsedDrug, r: ParsedDrug, tty: str = "SCD") -> float:
@@ -422,6 +493,10 @@ class DrugCatalog:
                 names.append(known)
             i += 1
         brand = q.brand if q.brand in self.brands else next((r for r in q.raw_names if r in self.brands), None)
+        if brand is None:  # a brand written with other words ("lantus solostar"): its words, longest first
+            words = " ".join(q.raw_names).split()
+            spans = (" ".join(words[i:i + n]) for n in (3, 2, 1) for i in range(len(words) - n + 1))
+            brand = next((b for b in spans if b in self.brands and b not in self.by_ingredient), None)
         written = f" {' '.join(q.raw_names)} "
         qualifier = next((x for x in self.qualifiers if f" {x} " in written), None)
         return ParsedDrug(names=names, raw_names=q.raw_names, strengths=q.strengths, form=q.form, brand=brand,

