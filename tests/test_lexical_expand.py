@@ -90,11 +90,13 @@ def test_lay_terms_become_clinical_wording():
 
 
 def test_confidence_is_a_probability_that_rises_with_score_and_margin():
-    low = confidence([0.6, 0.0, 0.6, 0.6, 0.5])
+    # features: score, margin, dense, fuzzy, lexical, type fit
+    low = confidence([0.6, 0.0, 0.6, 0.6, 0.5, 1.0])
     assert 0.0 <= low <= 1.0
-    assert confidence([0.9, 0.0, 0.6, 0.6, 0.5]) > low
-    assert confidence([0.6, 0.2, 0.6, 0.6, 0.5]) > low
-    assert confidence([1.3, 0.3, 1.0, 1.0, 1.0]) > 0.9
+    assert confidence([0.9, 0.0, 0.6, 0.6, 0.5, 1.0]) > low
+    assert confidence([0.6, 0.2, 0.6, 0.6, 0.5, 1.0]) > low
+    assert confidence([0.6, 0.0, 0.6, 0.6, 0.5, 0.2]) < low  # a concept of the wrong kind is less likely right
+    assert confidence([1.3, 0.3, 1.0, 1.0, 1.0, 1.0]) > 0.9
 
 
 def test_candidates_explain_their_signals_and_sources(engine, config):
