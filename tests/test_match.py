@@ -92,3 +92,22 @@ def test_spelling_is_corrected_against_the_catalog(engine, config):
     q = prepare(["hemoglobin a1c mesurement"], ["Lab"], config, expander).queries
     assert "hemoglobin a1c measurement" in q[0].anchors
     assert engine.matcher.match_batch(q)[0].code == "43396009"
+
+
+def test_concept_kind_prior_prefers_a_test_for_a_lab(engine, config):
+    """Lab means a test: the measurement wins over the substance of the same name, and the kind that decided
+    it is stored per catalog row at build time."""
+    from ray_app.catalog.kinds import KINDS
+
+    si = engine.bundle.systems["SNOMEDCT_US"]
+    kind = dict(zip(si.table["CODE"], (KINDS[k] for k in si.row_kind)))
+    assert kind["359986008"] == "measurement" and kind["79706000"] == "substance"
+    r = top(engine, config, "bilirubin", "Lab")
+    assert r.code == "359986008" and r.candidates[0].signals.sty > r.candidates[1].signals.sty
+
+
+def test_word_formation_and_dictionary_reach_the_anchors(engine, config):
+    q = prepare(["appendix removal surgery", "n/v/d"], ["Procedure", "Diagnosis"], config, engine.expander).queries
+    assert "appendectomy" in q[0].anchors
+    assert any("nausea" in a and "vomiting" in a for a in q[1].anchors)
+    assert top(engine, config, "appendix removal surgery", "Procedure").code == "80146002"
