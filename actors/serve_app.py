@@ -82,7 +82,8 @@ class Ingress:
         if llm and pending.new:
             new = await self.llm.remote(pending.new, new)
         t2 = time.perf_counter()
-        items = online.respond(self.mapper.finish(pending, new).rows, self.cfg.match, top_k, weights)
+        mapped = self.mapper.finish(pending, new)
+        items = online.respond(mapped.rows, self.cfg.match, top_k, weights, online.row_anchors(mapped.prepared))
         t3 = time.perf_counter()
         return items, {"prepare": (t1 - t0) * 1e3, "match": (t2 - t1) * 1e3, "finish": (t3 - t2) * 1e3}
 

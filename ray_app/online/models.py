@@ -45,7 +45,12 @@ for _cls in (result.Signals, result.Candidate, result.MatchResult):
 Signals, Candidate, MapResult = (_MODELS[c] for c in (result.Signals, result.Candidate, result.MatchResult))
 
 
-class MapResponse(MapResult):
+class MapItem(MapResult):
+    anchors: list[str] = Field([], description="the texts the engine searched with: the query as normalized, "
+                                              "then its expansions (abbreviations, spelling, lay terms, ...)")
+
+
+class MapResponse(MapItem):
     request_id: str
     timings_ms: dict[str, float]
 
@@ -58,7 +63,7 @@ class ItemInput(BaseModel):
     entity_type: str
 
 
-class BatchResult(MapResult):
+class BatchResult(MapItem):
     index: int = Field(description="position of the item in the request")
     id: ItemId | None = Field(None, description="the item's id, as the caller sent it")
     input: ItemInput | None = Field(None, description="the item as sent (absent when the item was invalid)")

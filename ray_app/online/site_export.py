@@ -38,6 +38,7 @@ def record(engine, config: Config) -> dict:
         "recorded_at": time.strftime("%Y-%m-%d"),
         "examples": examples,
         "results": {record_key(t, e): r for (t, e), r in zip(pairs, results)},
+        "figures": json.loads((SITE_DIR / "figures.json").read_text(encoding="utf-8")),
         "health": {"status": "recorded", **index_info(engine.bundle),
                    "scoring": {"weights": base_weights(config.match), "range": list(WEIGHT_RANGE)}},
     }
