@@ -187,7 +187,7 @@
     }
     const rest = c.score - sum;
     rows.push(el("tr", {}, el("td", {}, el("code", { text: "w_context" })), el("td", { class: "num", text: fmt(w.w_context || 0, 2) }),
-      el("td", { class: "num", text: "× words" }), el("td", { class: "num", text: `= ${fmt(rest)}` })));
+      el("td", { class: "num", text: "× words" }), el("td", { class: "num", text: `= ${fmt(Math.abs(rest) < 5e-4 ? 0 : rest)}` })));
     return el("table", { class: "contrib", "aria-label": "each weight's contribution to the score" },
       el("thead", {}, el("tr", {}, el("th", { text: "weight" }), el("th", { text: "value" }), el("th", { text: "signal" }), el("th", { text: "adds" }))),
       el("tbody", {}, rows),
@@ -215,7 +215,7 @@
         (c.via || []).length ? ` (${c.via.map((v) => VIA_MEANING[v] || v).join("; ")})` : ""),
       el("li", {}, "matched catalog string: ", el("q", { text: c.matched })),
       anchors.length > 1 ? el("li", { class: "expansions" }, "expansions applied: ", el("q", { text: anchors[0] }), " → ",
-        anchors.slice(1).map((a, k) => [k ? ", " : "", el("q", { text: a })])) :
+        anchors.slice(1).flatMap((a, k) => [k ? ", " : "", el("q", { text: a })])) :
         el("li", { class: "expansions" }, "no expansion applied: the query was searched as written"),
       ...(best ? res.flags.map((f) => el("li", {}, el("code", { text: f }), `: ${FLAG_MEANING[f] || "see the API docs"}`)) : []),
     ];
