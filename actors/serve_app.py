@@ -22,6 +22,7 @@ from ray import serve
 
 from actors.embedder import QueryEmbedder
 from actors.index_replica import IndexReplica
+from ray_app.online import concepts
 from ray_app.online import shape as online
 from ray_app.online.api import build_api
 from ray_app.batch.driver import Mapper
@@ -30,10 +31,13 @@ from ray_app.engine import check_index
 from ray_app.text.expand import load_expander
 
 APP_NAME = "harmonize"
+WARM_UP_TEXT = "headache"  # mapped once before /v1/health first reports ready
+INGRESS_HEADROOM = 4  # health checks and page assets while mapping requests fill the ingress
 
 
 class ServeIndexReplica(IndexReplica):
-    """The batch job's IndexReplica, plus what /v1/health and /v1/catalog report."""
+    """The batch job's IndexReplica, plus read-only reports: /v1/health, /v1/catalog and concept look-ups
+    (/v1/concept, FHIR $lookup / $validate-code) over the replica's own bundle."""
 
     def __init__(self, index_dir: str, config: Config):
         super().__init__(index_dir, config)
@@ -47,6 +51,9 @@ class ServeIndexReplica(IndexReplica):
             self._catalog = online.catalog_summary(self.matcher.bundle)
         return self._catalog
 
+    def concept(self, system: str, code: str) -> dict | None:
+        return concepts.concept(self.matcher.bundle, system, code)
+
 
 @serve.ingress()
 class Ingress:
@@ -58,6 +65,7 @@ class Ingress:
         self.llm_available = llm is not None
         self.mapper = Mapper(self, config, load_expander(index_dir, config.model.path))
         self._replicas: tuple[float, dict] = (0.0, {})
+        self._warm = False
 
     def __serve_build_asgi_app__(self):
         return build_api(self, self.cfg)
@@ -74,25 +82,39 @@ class Ingress:
         if llm and pending.new:
             new = await self.llm.remote(pending.new, new)
         t2 = time.perf_counter()
-        items = online.respond(self.mapper.finish(pending, new).rows, self.cfg.match, top_k, weights)
+        mapped = self.mapper.finish(pending, new)
+        items = online.respond(mapped.rows, self.cfg.match, top_k, weights, online.row_anchors(mapped.prepared))
         t3 = time.perf_counter()
         return items, {"prepare": (t1 - t0) * 1e3, "match": (t2 - t1) * 1e3, "finish": (t3 - t2) * 1e3}
 
     async def health(self) -> dict:
-        return {**await self.replica.info.remote(), "replicas": self._replica_counts()}
+        """Readiness: ready once every deployment of this app has a running replica (and the replica answers)."""
+        counts = self._replica_counts()
+        not_ready = [f"{name} has 0 running replicas" for name, n in counts.items() if n < 1]
+        if not counts:
+            not_ready = ["the Serve controller has not reported the deployments yet"]
+        info = await self.replica.info.remote()
+        if not not_ready and not self._warm:  # one mapping through embedder + replica: the model's first call
+            await self.map([(WARM_UP_TEXT, "Diagnosis")], 1, None, False)  # is slow, and not a user's
+            self._warm = True
+        return {**info, "replicas": counts, "ready": not not_ready, "not_ready": not_ready}
 
     async def catalog(self) -> dict:
         return await self.replica.catalog.remote()
 
+    async def concept(self, system: str, code: str) -> dict | None:
+        return await self.replica.concept.remote(system, code)
+
     def _replica_counts(self) -> dict:
-        """Running replicas per deployment, from the Serve controller (cached for 5 s)."""
+        """Running replicas per deployment, from the Serve controller (cached for 5 s once all are running;
+        asked again on every health check until then)."""
         at, counts = self._replicas
-        if time.monotonic() - at > 5:
+        if time.monotonic() - at > 5 or not counts or min(counts.values()) < 1:
             try:
                 ctx = serve.get_replica_context()
                 app = serve.status().applications[ctx.app_name]
                 counts = {name: int(d.replica_states.get("RUNNING", 0)) for name, d in app.deployments.items()}
-            except Exception:  # status is a report; never fail a health check on it
+            except Exception:  # the controller unreachable: not known to be ready
                 counts = {}
             self._replicas = (time.monotonic(), counts)
         return counts
@@ -115,8 +137,12 @@ def harmonize_app(index_dir: str, config: Config, llm=None, ingress_env: dict[st
                if s.autoscaling else {"num_replicas": s.index_replicas})
     replica = serve.deployment(ServeIndexReplica, name="IndexReplica", max_ongoing_requests=s.max_ongoing_requests,
                                ray_actor_options={"num_cpus": s.replica_cpus}, **scaling)
-    ingress = serve.deployment(Ingress, name="Ingress", max_ongoing_requests=s.max_ongoing_requests,
+    # The ingress admits max_ongoing + max_queued mapping requests itself (api.Admission answers a 503 problem
+    # beyond); Serve's queue limit behind it is a backstop (its 503 is plain text, with Retry-After).
+    ingress = serve.deployment(Ingress, name="Ingress",
+                               max_ongoing_requests=s.max_ongoing_requests + s.max_queued_requests + INGRESS_HEADROOM,
                                max_queued_requests=s.max_queued_requests,
+                               backpressure_config={"retry_after_s": s.retry_after_s},
                                ray_actor_options={"num_cpus": s.ingress_cpus,
                                                   **({"runtime_env": {"env_vars": ingress_env}} if ingress_env else {})})
     embed_cfg = online.online_config(cfg)

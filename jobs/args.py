@@ -6,7 +6,8 @@ import argparse
 
 
 def add_config(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--config", help="YAML config file (sections: model, index, match, ray, serve, tune)")
+    p.add_argument("--config", metavar="FILE.yaml",
+                   help="YAML config file (sections: model, index, match, ray, serve, tune)")
     p.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
                    help="override one config value, e.g. --set ray.index_replicas=4")
 
@@ -24,9 +25,11 @@ def add_map(p: argparse.ArgumentParser) -> None:
                                                   "(s3://, gs://, file://)")
     p.add_argument("--output", required=True, help=".xlsx, .csv, .tsv or .parquet file, or a directory/URI "
                                                    "without suffix for parquet parts + manifest")
-    p.add_argument("--top-k", type=int, default=0, help="also write the top K candidates as columns")
-    p.add_argument("--text-column", help="default 'Input Entity Description'")
-    p.add_argument("--type-column", help="default 'Entity Type'")
+    p.add_argument("--top-k", type=int, default=0, metavar="K", help="also write the top K candidates as columns "
+                                                                     "(default 0: the best code only)")
+    p.add_argument("--text-column", metavar="NAME", help="column with the clinical text "
+                                                         "(default 'Input Entity Description')")
+    p.add_argument("--type-column", metavar="NAME", help="column with the entity type (default 'Entity Type')")
     p.add_argument("--sheet", help="xlsx sheet name (default: the first sheet with the text and type columns)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run from its manifest "
                                                          "(same input, config and index)")
@@ -44,8 +47,25 @@ def add_eval(p: argparse.ArgumentParser) -> None:
     p.add_argument("--report", help="report directory (default build/reports/<gold file stem>)")
     p.add_argument("--baselines", action=argparse.BooleanOptionalAction, default=True,
                    help="also run the dense-only and fuzzy-only baselines (default: on)")
-    p.add_argument("--limit", type=int, help="evaluate a seeded sample of N gold rows")
+    p.add_argument("--limit", type=int, metavar="N", help="evaluate a seeded sample of N gold rows")
     add_config(p)
+
+
+def preflight_map(args, config) -> None:
+    """What ``map`` can check before a model loads or Ray starts: the index (meta.json, file sizes, the
+    model's fingerprint), the output type, the input file and its text/type columns (header only)."""
+    import pandas as pd
+
+    from ray_app.batch.sink import OutputLayout
+    from ray_app.batch.source import Source
+    from ray_app.batch.tables import TEXT_COLUMN, TYPE_COLUMN, resolve_columns
+    from ray_app.engine import check_index
+
+    check_index(args.index, config)
+    OutputLayout(args.output)
+    want = (args.text_column or TEXT_COLUMN, args.type_column or TYPE_COLUMN)
+    source = Source(args.input, args.sheet, 1, columns=want)
+    resolve_columns(pd.DataFrame(columns=source.schema.names), *want, source=str(args.input))
 
 
 def map_kwargs(args) -> dict:

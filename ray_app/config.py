@@ -117,6 +117,8 @@ class ServeConfig:
     max_batch_items: int = 64  # items in one POST /v1/map/batch
     max_text_chars: int = 512  # longer text is a 422, not a silent truncation
     max_top_k: int = 10  # also the shortlist the replica keeps for per-request re-ranking
+    max_body_bytes: int = 262_144  # a larger request body is a 413 (a full batch of 64 x 512 chars is ~40 KiB)
+    retry_after_s: int = 2  # Retry-After on 503 (at capacity, or not ready yet)
     token_env: str = "HARMONIZE_API_TOKEN"  # when this variable is set, /v1/map* and /v1/catalog need the bearer token
     audit_log: str | None = None  # JSONL path: request id, text hash, candidates, timings
     log_text: bool = False  # write request text to the logs (off: clinical data)

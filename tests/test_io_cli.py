@@ -67,3 +67,61 @@ def test_cli_errors_exit_2_with_message(tiny_index, tmp_path, capsys):
     assert "missing column" in capsys.readouterr().err
     assert main(["map", "--local", "--index", str(tmp_path), "--input", str(src), "--output", "o.csv"]) == 2
     assert "not a finished index" in capsys.readouterr().err
+
+
+def test_cli_checks_paths_and_columns_before_loading_the_model(tiny_index, tmp_path, capsys, monkeypatch):
+    import ray_app.embed
+
+    def no_model(*a, **k):
+        raise AssertionError("the model was loaded before the input was checked")
+
+    monkeypatch.setattr(ray_app.embed.Embedder, "from_config", classmethod(no_model))
+    out = str(tmp_path / "o.csv")
+    for local in (["--local"], []):  # the Ray path checks first too (before Ray starts)
+        assert main(["map", *local, "--index", tiny_index, "--input", str(tmp_path / "none.csv"), "--output", out]) == 2
+        assert "input file not found" in capsys.readouterr().err
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"Text": ["asthma"]}).to_csv(src, index=False)
+    assert main(["map", "--index", tiny_index, "--input", str(src), "--output", out]) == 2
+    assert "missing column" in capsys.readouterr().err
+    assert main(["map", "--index", str(tmp_path / "noindex"), "--input", str(src), "--output", out]) == 2
+    assert "not a finished index" in capsys.readouterr().err
+    assert main(["map", "--index", tiny_index, "--input", str(src), "--output", str(tmp_path / "o.json")]) == 2
+    assert "unsupported output type" in capsys.readouterr().err
+    assert main(["query", "--index", str(tmp_path / "noindex"), "--type", "Lab", "cbc"]) == 2
+    assert "not a finished index" in capsys.readouterr().err
+
+
+def test_cli_version_and_help_examples(capsys):
+    from ray_app.version import version
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0 and capsys.readouterr().out.strip() == f"harmonize {version()}"
+    for cmd in ("build", "tune", "map", "query", "eval", "serve", "site"):
+        with pytest.raises(SystemExit):
+            main([cmd, "--help"])
+        text = capsys.readouterr().out
+        assert f"example:\n  harmonize {cmd}" in text, cmd
+    import argparse
+
+    from jobs.cli import build_parser
+
+    def walk(parser, name):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub_name, sub in action.choices.items():
+                    yield from walk(sub, f"{name} {sub_name}")
+            elif not isinstance(action, (argparse._HelpAction, argparse._VersionAction)):
+                yield name, action
+
+    missing = [f"{n} {a.dest}" for n, a in walk(build_parser(), "harmonize") if not a.help]
+    assert not missing, f"flags without help text: {missing}"
+
+
+def test_cli_query_shows_every_signal_matched_and_via(tiny_index, capsys):
+    assert main(["query", "--index", tiny_index, "--type", "Procedure", "--top-k", "2", "chest", "xr"]) == 0
+    out = capsys.readouterr()
+    for name in ("dense", "fuzzy", "lexic", "sty", "agree", "drug", "matched", "via"):
+        assert name in out.out, name
+    assert "Loading weights" not in out.err

@@ -176,3 +176,109 @@ def test_openapi_docs_render_without_network(browser, live):
     wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, ".swagger-ui .opblock-summary-path"), what="Swagger UI")
     paths = {e.text.replace("\u200b", "") for e in d.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")}
     assert {"/v1/map", "/v1/map/batch", "/v1/health", "/v1/catalog"} <= paths
+
+
+def no_horizontal_overflow(d) -> bool:
+    return d.execute_script("return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def test_mobile_390_no_overflow_nav_menu_and_no_match_state(browser, live):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    d = browser
+    d.set_window_size(390, 900)
+    try:
+        d.get(live + "/")
+        wait(d, lambda d: d.find_element(By.ID, "mode-badge").text.strip().lower() == "live api", what="live badge")
+        wait(d, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#examples-body code")) == 8, what="examples table")
+        wait(d, lambda d: len(rank_codes(d)) >= 3, what="ranking table")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        d.save_screenshot(str(SHOTS / "site_390_top.png"))
+        assert no_horizontal_overflow(d), d.execute_script("return document.documentElement.scrollWidth")
+        # the nav collapses into a menu that works
+        nav, toggle = d.find_element(By.ID, "site-nav"), d.find_element(By.CSS_SELECTOR, ".nav-toggle")
+        assert toggle.is_displayed() and not nav.is_displayed()
+        toggle.click()
+        wait(d, lambda d: nav.is_displayed(), what="menu open")
+        assert toggle.get_attribute("aria-expanded") == "true"
+        d.save_screenshot(str(SHOTS / "site_390_menu.png"))
+        nav.find_element(By.CSS_SELECTOR, 'a[href="#demo"]').click()
+        wait(d, lambda d: not nav.is_displayed(), what="menu closed after a link")
+        # the stacked architecture diagram replaces the wide SVG
+        assert d.find_element(By.CSS_SELECTOR, ".arch-stack").is_displayed()
+        assert not d.find_element(By.CSS_SELECTOR, ".diagram-scroll").is_displayed()
+        d.execute_script("document.getElementById('architecture').scrollIntoView({behavior: 'instant'})")
+        d.save_screenshot(str(SHOTS / "site_390_architecture.png"))
+        # gibberish: no confident match, said so, not a confident card
+        box = d.find_element(By.ID, "demo-text")
+        box.clear()
+        box.send_keys("xqzvlk brrmph wug", Keys.ENTER)
+        wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#demo-results .verdict"), what="verdict")
+        verdict = d.find_element(By.CSS_SELECTOR, "#demo-results .verdict")
+        assert "no-match" in verdict.get_attribute("class") and "No confident match" in verdict.text
+        assert no_horizontal_overflow(d)
+        d.execute_script("arguments[0].scrollIntoView({block: 'start', behavior: 'instant'})", verdict)
+        d.save_screenshot(str(SHOTS / "site_390_no_match.png"))
+        d.execute_script("document.getElementById('scoring').scrollIntoView({behavior: 'instant'})")
+        d.save_screenshot(str(SHOTS / "site_390_scoring.png"))
+        assert no_horizontal_overflow(d)
+    finally:
+        d.set_window_size(1280, 1900)
+
+
+def test_desktop_1440_one_scale_why_this_and_sliders(browser, live):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+
+    d = browser
+    d.set_window_size(1440, 1000)
+    try:
+        d.get(live + "/")
+        wait(d, lambda d: d.find_element(By.ID, "mode-badge").text.strip().lower() == "live api", what="live badge")
+        wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#perf-body tr[data-key]"), what="figures")
+        assert d.find_element(By.ID, "stat-p50").text != "–"
+        origin = d.execute_script("return location.origin")
+        assert origin in d.find_element(By.ID, "code-curl").get_attribute("textContent")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        d.save_screenshot(str(SHOTS / "site_1440_top.png"))
+        names = [e.get_attribute("name") for e in d.find_elements(By.CSS_SELECTOR, "#slider-list input[type=range]")]
+        assert {"w_drug", "w_context", "w_dense"} <= set(names)
+        assert d.find_element(By.ID, "slider-w_dense").get_attribute("max") == "2"
+        box = d.find_element(By.ID, "demo-text")
+        box.clear()
+        box.send_keys("chest xr")
+        Select(d.find_element(By.ID, "demo-type")).select_by_visible_text("Procedure")
+        box.send_keys(Keys.ENTER)
+        wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#demo-results li.card"), what="demo cards")
+        cards = d.find_elements(By.CSS_SELECTOR, "#demo-results li.card")
+        labels = [c.find_element(By.CSS_SELECTOR, ".conf-label").text for c in cards]
+        assert len(set(labels)) == 1 and "score" in labels[0].lower()  # one scale on every card
+        widths = d.execute_script("return [...document.querySelectorAll('#demo-results li.card .meter > span')]"
+                                  ".map(s => parseFloat(s.style.width))")
+        assert widths == sorted(widths, reverse=True), widths
+        first = cards[0]
+        click(d, first.find_element(By.CSS_SELECTOR, "details.why summary"))
+        why = first.find_element(By.CSS_SELECTOR, "details.why").text
+        assert "proposed by" in why and "x-ray" in why.lower() and "w_dense" in why and "w_context" in why
+        d.execute_script("document.getElementById('demo').scrollIntoView({behavior: 'instant'})")
+        d.save_screenshot(str(SHOTS / "site_1440_demo.png"))
+        # every weight at 0: the page warns
+        for name in names:
+            el = d.find_element(By.ID, f"slider-{name}")
+            d.execute_script("arguments[0].value = 0; arguments[0].dispatchEvent(new Event('input'))", el)
+        assert d.find_element(By.ID, "weights-warning").is_displayed()
+        d.execute_script("document.getElementById('scoring').scrollIntoView({behavior: 'instant'})")
+        d.save_screenshot(str(SHOTS / "site_1440_scoring.png"))
+        # a pop-over opens on hover and does not stretch the step cards
+        heights = d.execute_script("return [...document.querySelectorAll('.step')].map(s => s.offsetHeight)")
+        from selenium.webdriver import ActionChains
+
+        q = d.find_element(By.CSS_SELECTOR, 'button.q[aria-controls="pop-3"]')
+        d.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", q)
+        ActionChains(d).move_to_element(q).perform()
+        wait(d, lambda d: d.find_element(By.ID, "pop-3").is_displayed(), what="hover pop-over")
+        assert d.execute_script("return [...document.querySelectorAll('.step')].map(s => s.offsetHeight)") == heights
+    finally:
+        d.set_window_size(1280, 1900)

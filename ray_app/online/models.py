@@ -8,8 +8,9 @@ from __future__ import annotations
 import dataclasses
 import typing
 from types import SimpleNamespace
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, create_model
 
 from ray_app import result
 from ray_app.config import Config
@@ -44,15 +45,131 @@ for _cls in (result.Signals, result.Candidate, result.MatchResult):
 Signals, Candidate, MapResult = (_MODELS[c] for c in (result.Signals, result.Candidate, result.MatchResult))
 
 
-class MapResponse(MapResult):
+class MapItem(MapResult):
+    anchors: list[str] = Field([], description="the texts the engine searched with: the query as normalized, "
+                                              "then its expansions (abbreviations, spelling, lay terms, ...)")
+
+
+class MapResponse(MapItem):
     request_id: str
     timings_ms: dict[str, float]
+
+
+ItemId = Annotated[str, StringConstraints(max_length=128)] | int
+
+
+class ItemInput(BaseModel):
+    text: str
+    entity_type: str
+
+
+class BatchResult(MapItem):
+    index: int = Field(description="position of the item in the request")
+    id: ItemId | None = Field(None, description="the item's id, as the caller sent it")
+    input: ItemInput | None = Field(None, description="the item as sent (absent when the item was invalid)")
+    error: dict | None = Field(None, description="this item's problem (RFC 9457 members: status, title, detail, "
+                                                 "errors) when it could not be mapped; the other items are mapped")
 
 
 class BatchResponse(BaseModel):
     request_id: str
-    results: list[MapResult]
+    results: list[BatchResult]
     timings_ms: dict[str, float]
+
+
+# ---------------------------------------------------------------------------- service reports
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class IndexReport(_Open):
+    loaded: bool
+    created: str | None = None
+    format_version: int | None = None
+    type: str | None = Field(None, description="FAISS index type: hnsw, flat or ivfpq")
+    rows: dict[str, int] = Field(description="catalog rows per coding system")
+
+
+class ModelReport(_Open):
+    name: str
+    fingerprint: str
+    dim: int
+
+
+class CatalogVersion(_Open):
+    fingerprint: str = Field(description="hash of the catalog the index was built from")
+    sources: list[str] = []
+
+
+class Limits(_Open):
+    max_text_chars: int
+    max_batch_items: int
+    max_top_k: int
+    max_ongoing_requests: int
+    max_queued_requests: int
+
+
+class Scoring(_Open):
+    weights: dict[str, float] = Field(description="the engine's default weights (a request may override each)")
+    range: list[float] = Field(description="[min, max] a request may set a weight to")
+
+
+class HealthResponse(_Open):
+    status: str = Field(description="ok: every deployment has a running replica (otherwise the answer is a 503 problem)")
+    ready: bool = True
+    index: IndexReport
+    model: ModelReport
+    catalog: CatalogVersion
+    replicas: dict[str, int] = Field({}, description="running replicas per Serve deployment")
+    llm: str = Field(description="configured / not configured")
+    auth_required: bool
+    limits: Limits
+    scoring: Scoring
+    version: str = Field(description="the harmonizer's version")
+
+
+class StyCount(_Open):
+    rows: int
+    codes: int
+
+
+class SystemSummary(_Open):
+    uri: str | None = Field(None, description="the FHIR code system URI")
+    rows: int
+    codes: int
+    tty: dict[str, int] = Field(description="rows per term type")
+    sty: dict[str, StyCount] = Field(description="rows and codes per semantic type")
+
+
+class StyInventoryRow(_Open):
+    sty: str
+    rows: int
+    codes: int
+    systems: list[str]
+
+
+class CatalogResponse(_Open):
+    catalog: str = Field(description="catalog fingerprint")
+    systems: dict[str, SystemSummary]
+    sty_inventory: list[StyInventoryRow]
+    entity_types: dict[str, str] = Field(description="the valid entity types and the coding system each maps to "
+                                                     "(variants such as 'Medication', 'dx', 'Lab Test' are accepted)")
+
+
+class ConceptString(BaseModel):
+    text: str = Field(description="the catalog string (STR)")
+    tty: str
+    sty: str
+
+
+class ConceptResponse(BaseModel):
+    system: str = Field(description="RXNORM or SNOMEDCT_US")
+    system_uri: str | None = Field(description="the FHIR code system URI")
+    code: str
+    display: str = Field(description="the preferred name (term-type preference: SNOMED PT; RxNorm SCD, SBD, IN, ...)")
+    tty: str = Field(description="term type of the display name")
+    sty: list[str] = Field(description="the code's UMLS semantic type(s)")
+    strings: list[ConceptString] = Field(description="every catalog string of the code, preferred first")
 
 
 def build_models(config: Config, weight_names: list[str]) -> SimpleNamespace:
@@ -80,14 +197,21 @@ def build_models(config: Config, weight_names: list[str]) -> SimpleNamespace:
 
     class Item(BaseModel):
         model_config = ConfigDict(extra="forbid")
+        id: ItemId | None = Field(None, description="your id for this item (string up to 128 characters, or "
+                                                    "an integer), echoed in its result")
         text: str = text_field
         entity_type: str = type_field
 
+    # each item is validated on its own (api.map_batch), so one bad item is reported in its own result
+    LenientItem = Annotated[Any, WithJsonSchema(Item.model_json_schema())]
+
     class BatchRequest(BaseModel):
         model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"items": [
-            {"text": "paracetamol 500 mg", "entity_type": "Medicine"},
-            {"text": "sore thraot", "entity_type": "Diagnosis"}], "top_k": 3}]})
-        items: list[Item] = Field(min_length=1, max_length=s.max_batch_items)
+            {"id": "row-1", "text": "paracetamol 500 mg", "entity_type": "Medicine"},
+            {"id": "row-2", "text": "sore thraot", "entity_type": "Diagnosis"}], "top_k": 3}]})
+        items: list[LenientItem] = Field(min_length=1, max_length=s.max_batch_items,  # type: ignore[valid-type]
+                                         description="entities to map; an invalid item gets an error in its "
+                                                     "own result")
         top_k: int = top_k_field
         llm: bool = llm_field
         weights: Weights | None = weights_field  # type: ignore[valid-type]

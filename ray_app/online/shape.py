@@ -17,10 +17,32 @@ from ray_app.match.score import WEIGHT_SIGNALS, confidence, confidence_features,
 from ray_app.result import MatchResult, to_dict
 
 
+# beyond score.rescore's linear signals: the drug fit (w_drug * signals.drug) and the context penalty
+# (-w_context * meaning-changing words, the remainder of the score), re-weighted here from what a candidate carries
+EXTRA_WEIGHTS = ("w_drug", "w_context")
+
+
 def base_weights(match_cfg: MatchConfig) -> dict[str, float]:
     """The configured weights that a request may override (only those this engine version has)."""
     names = {f.name for f in fields(match_cfg)}
-    return {w: float(getattr(match_cfg, w)) for w in WEIGHT_SIGNALS if w in names}
+    return {w: float(getattr(match_cfg, w)) for w in (*WEIGHT_SIGNALS, *EXTRA_WEIGHTS) if w in names}
+
+
+def rescore_all(candidates: list, base: dict[str, float], weights: dict[str, float]) -> list:
+    """``score.rescore`` plus w_drug and w_context: a candidate's score is the linear signals, plus
+    w_drug * drug, minus w_context * (meaning-changing words); the last term is what remains of the score,
+    so it scales with w_context (0 stays 0 when the engine ran with w_context = 0: the count is unknown)."""
+    moved = {c.code: c for c in rescore(candidates, base, weights)}
+    wd0, wc0 = base.get("w_drug", 0.0), base.get("w_context", 0.0)
+    wd, wc = weights.get("w_drug", wd0), weights.get("w_context", wc0)
+    out = []
+    for c in candidates:
+        linear = sum(base[w] * getattr(c.signals, s) for w, s in WEIGHT_SIGNALS.items() if w in base)
+        rest = c.score - linear - wd0 * c.signals.drug  # -w_context * n (and rounding)
+        extra = (wd - wd0) * c.signals.drug + (rest * (wc / wc0 - 1.0) if wc0 else 0.0)
+        out.append(replace(moved[c.code], score=round(float(moved[c.code].score + extra), 4)))
+    out.sort(key=lambda c: -c.score)
+    return [replace(c, rank=r + 1) for r, c in enumerate(out)]
 
 
 def rerank(result: MatchResult, match_cfg: MatchConfig, weights: dict[str, float]) -> MatchResult:
@@ -31,7 +53,7 @@ def rerank(result: MatchResult, match_cfg: MatchConfig, weights: dict[str, float
         raise ValueError(f"this engine has no weight(s) {sorted(unknown)}; known: {sorted(base)}")
     if not result.candidates:
         return result
-    cands = rescore(result.candidates, base, weights)
+    cands = rescore_all(result.candidates, base, weights)
     top, conf = cands[0], confidence(confidence_features(cands))
     flags = [f for f in result.flags if f != "needs_review"]
     if conf < match_cfg.review_threshold:
@@ -40,20 +62,29 @@ def rerank(result: MatchResult, match_cfg: MatchConfig, weights: dict[str, float
                    confidence=round(conf, 4), flags=flags, candidates=cands)
 
 
+def row_anchors(prepared) -> list[list[str]]:
+    """Per input row, the texts the engine searched with: the query and its expansions (``batch.prepare``)."""
+    return [list(prepared.queries[q].anchors) if q >= 0 else [] for q in prepared.row_qid.tolist()]
+
+
 def respond(rows: list[MatchResult], match_cfg: MatchConfig, top_k: int,
-            weights: dict[str, float] | None = None) -> list[dict]:
-    """Row results -> API items (the JSON edge): optionally re-ranked, shortlist cut to ``top_k``."""
+            weights: dict[str, float] | None = None, anchors: list[list[str]] | None = None) -> list[dict]:
+    """Row results -> API items (the JSON edge): optionally re-ranked, shortlist cut to ``top_k``, with
+    each row's anchors (query + expansions) when given."""
     if weights:
         rows = [rerank(r, match_cfg, weights) for r in rows]
-    return [to_dict(r.trimmed(top_k)) for r in rows]
+    items = [to_dict(r.trimmed(top_k)) for r in rows]
+    for item, a in zip(items, anchors or []):
+        item["anchors"] = a
+    return items
 
 
 def map_pairs(engine, pairs: list[tuple[str, str]], config: Config, top_k: int,
               weights: dict[str, float] | None = None) -> list[dict]:
     """In-process: the whole online path with one engine (site export, benchmarks, tests)."""
     mapper = Mapper(LocalBackend(engine.matcher, config.ray.embed_batch_size), config, engine.expander)
-    rows = mapper.map([t for t, _ in pairs], [e for _, e in pairs]).rows
-    return respond(rows, config.match, top_k, weights)
+    mapped = mapper.map([t for t, _ in pairs], [e for _, e in pairs])
+    return respond(mapped.rows, config.match, top_k, weights, row_anchors(mapped.prepared))
 
 
 def online_config(config: Config) -> Config:

@@ -38,6 +38,7 @@ def record(engine, config: Config) -> dict:
         "recorded_at": time.strftime("%Y-%m-%d"),
         "examples": examples,
         "results": {record_key(t, e): r for (t, e), r in zip(pairs, results)},
+        "figures": json.loads((SITE_DIR / "figures.json").read_text(encoding="utf-8")),
         "health": {"status": "recorded", **index_info(engine.bundle),
                    "scoring": {"weights": base_weights(config.match), "range": list(WEIGHT_RANGE)}},
     }
@@ -60,3 +61,44 @@ def export_site(out_dir: str | Path, recorded: dict) -> list[Path]:
     written.append(out / "recorded.js")
     (out / ".nojekyll").write_text("")  # GitHub Pages: serve the files as they are
     return written
+
+
+RECORDED_PREFIX = "window.HARMONIZE_RECORDED = "
+
+
+def read_recorded(path: str | Path) -> dict:
+    text = Path(path).read_text(encoding="utf-8")
+    start = text.index(RECORDED_PREFIX) + len(RECORDED_PREFIX)
+    return json.loads(text[start:].rstrip().rstrip(";").replace("<\\/", "</"))
+
+
+def _codes(recorded: dict) -> dict:
+    """What must not drift: per recorded query its best code (not dates, decimals, or the tail of a shortlist,
+    which an HNSW graph built on other threads may order differently)."""
+    return {k: r["code"] for k, r in recorded["results"].items()}
+
+
+def check_site(out_dir: str | Path, recorded: dict) -> list[str]:
+    """Differences between ``out_dir`` and a fresh export: every page file byte for byte, and the codes of
+    every recorded result. Empty when the copy is up to date."""
+    import tempfile
+
+    out = Path(out_dir)
+    problems = []
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = [p.name for p in export_site(tmp, recorded)]
+        for name in fresh:
+            mine, theirs = Path(tmp) / name, out / name
+            if not theirs.exists():
+                problems.append(f"{theirs} is missing")
+            elif name == "recorded.js":
+                old = read_recorded(theirs)
+                if old.get("examples") != recorded["examples"]:
+                    problems.append(f"{theirs}: the example lists differ from site/examples.json")
+                want, have = _codes(recorded), _codes(old)
+                for key in sorted(set(want) | set(have)):
+                    if want.get(key) != have.get(key):
+                        problems.append(f"{theirs}: {key!r} recorded {have.get(key)}, the engine now gives {want.get(key)}")
+            elif mine.read_bytes() != theirs.read_bytes():
+                problems.append(f"{theirs} differs from ray_app/online/site/{name if name != 'index.html' else 'index.html (recorded mode)'}")
+    return problems

@@ -7,6 +7,19 @@
   const $ = (id) => document.getElementById(id);
   const SYS = { RXNORM: "RxNorm", SNOMEDCT_US: "SNOMED CT" };
   const SIGNALS = ["dense", "fuzzy", "lexical", "sty", "agreement", "drug"];
+  // weight -> the signal it multiplies (w_context multiplies the count of meaning-changing words: the remainder)
+  const WEIGHT_OF = { w_dense: "dense", w_fuzzy: "fuzzy", w_lexical: "lexical", w_sty: "sty", w_agg: "agreement", w_drug: "drug" };
+  const FLAG_MEANING = {
+    needs_review: "confidence below the review threshold: more likely wrong than right, have a person check it",
+    ingredient_fallback: "the stated strength or form exists in no product: the ingredient is returned",
+    unknown_entity_type: "the entity type is not Medicine, Diagnosis, Procedure or Lab (or a variant)",
+    empty_input: "there was no text to map",
+    non_string_input: "the input was not text; it was converted",
+    truncated: "the text was longer than the limit and was cut",
+    binary_characters_removed: "control or binary characters were removed from the text",
+  };
+  const VIA_MEANING = { exact: "the same text is a catalog string", drug: "the medicine parser (ingredient, strength, form)",
+    dense: "nearest by meaning (embeddings + FAISS)", lexical: "shared rare words (BM25)" };
   let EXAMPLES = [];  // [text, type, expected code, what it took]: examples.json, or the recorded copy
   let DEMO_CHIPS = [];
 
@@ -45,14 +58,16 @@
 
   async function api(path, body) {
     if (MODE === "recorded") return replay(path, body);
+    // errors are RFC 9457 problems: {type, title, status, detail, errors}
     const headers = { "content-type": "application/json" };
     if (token) headers.authorization = `Bearer ${token}`;
     const r = await fetch(path, { method: body ? "POST" : "GET", headers, body: body ? JSON.stringify(body) : undefined });
     let data = null;
     try { data = await r.json(); } catch (_) { /* 503 bodies from the proxy are plain text */ }
     if (!r.ok) {
-      const msg = (data && (data.error || (typeof data.detail === "string" ? data.detail : null))) ||
-        (r.status === 503 ? "the server is at capacity; try again in a moment" : r.statusText);
+      const retry = r.headers.get("retry-after");
+      const msg = (data && typeof data.detail === "string" ? data.detail : null) ||
+        (r.status === 503 ? `the server is at capacity; try again${retry ? ` in ${retry} s` : " in a moment"}` : r.statusText);
       if (r.status === 401) $("token-field").hidden = false;
       throw new ApiError(r.status, msg);
     }
@@ -60,7 +75,8 @@
   }
 
   // ------------------------------------------------------------------ weights
-  let defaults = { w_dense: 0.55, w_fuzzy: 0.3, w_lexical: 0.2, w_sty: 0.15, w_agg: 0.05 };
+  let defaults = { w_dense: 0.65, w_fuzzy: 0.05, w_lexical: 0.05, w_sty: 0.3, w_agg: 0, w_drug: 0.6, w_context: 0.02 };
+  let RANGE = [0, 2];  // what the API accepts per weight (health.scoring.range)
   const weights = {};
   const changedWeights = () => {
     const out = {};
@@ -75,11 +91,12 @@
       weights[name] = value;
       const id = `slider-${name}`;
       const out = el("output", { for: id, id: `${id}-out`, text: value.toFixed(2) });
-      const input = el("input", { type: "range", id, name, min: 0, max: 1, step: 0.05, value,
+      const input = el("input", { type: "range", id, name, min: RANGE[0], max: RANGE[1], step: 0.05, value,
         "aria-describedby": "sliders-query", disabled: MODE === "recorded" });
       input.addEventListener("input", () => {
         weights[name] = Number(input.value);
         out.textContent = Number(input.value).toFixed(2);
+        warnAllZero();
         scheduleRefresh();
       });
       list.append(el("div", { class: "slider" }, el("label", { for: id, text: name }), out, input));
@@ -88,6 +105,11 @@
       $("weights-reset").disabled = true;
       $("weights-status").textContent = "Re-ranking needs the live API: run harmonize serve.";
     }
+  }
+
+  function warnAllZero() {
+    const zero = Object.values(weights).every((v) => v === 0);
+    $("weights-warning").hidden = !zero;
   }
 
   let timer = null;
@@ -142,12 +164,41 @@
 
   // ------------------------------------------------------------------ demo
   let lastDemo = null;
-  function card(c, i, res) {
+  // One scale on every card: the ranking score, as a share of the most a candidate can score under the current
+  // weights (every signal at 1). The calibrated confidence belongs to the answer, and is shown once, above the cards.
+  function scoreScale(system) {
+    const w = { ...defaults, ...weights };
+    let top = 0;
+    for (const [name, sig] of Object.entries(WEIGHT_OF)) if (sig !== "drug" || system === "RXNORM") top += w[name] || 0;
+    return top > 0 ? top : 1;
+  }
+
+  function contributions(c) {
+    const w = { ...defaults, ...weights };
+    const rows = [];
+    let sum = 0;
+    for (const [name, sig] of Object.entries(WEIGHT_OF)) {
+      const v = (c.signals || {})[sig];
+      if (typeof v !== "number") continue;
+      const part = (w[name] || 0) * v;
+      sum += part;
+      rows.push(el("tr", {}, el("td", {}, el("code", { text: name })), el("td", { class: "num", text: fmt(w[name] || 0, 2) }),
+        el("td", { class: "num", text: `× ${fmt(v)}` }), el("td", { class: "num", text: `= ${fmt(part)}` })));
+    }
+    const rest = c.score - sum;
+    rows.push(el("tr", {}, el("td", {}, el("code", { text: "w_context" })), el("td", { class: "num", text: fmt(w.w_context || 0, 2) }),
+      el("td", { class: "num", text: "× words" }), el("td", { class: "num", text: `= ${fmt(Math.abs(rest) < 5e-4 ? 0 : rest)}` })));
+    return el("table", { class: "contrib", "aria-label": "each weight's contribution to the score" },
+      el("thead", {}, el("tr", {}, el("th", { text: "weight" }), el("th", { text: "value" }), el("th", { text: "signal" }), el("th", { text: "adds" }))),
+      el("tbody", {}, rows),
+      el("tfoot", {}, el("tr", {}, el("td", { colspan: 3, text: "score" }), el("td", { class: "num", text: fmt(c.score) }))));
+  }
+
+  function card(c, i, res, confident) {
     const best = i === 0;
-    const top = res.candidates[0] ? res.candidates[0].score : 1;
-    const confValue = best ? res.confidence : Math.max(0, Math.min(1, c.score / (top || 1)));
+    const scale = scoreScale(c.system);
     const meter = el("span");
-    meter.style.width = pct(confValue);
+    meter.style.width = pct(Math.max(0, Math.min(1, c.score / scale)));
     const sig = el("div", { class: "signals" });
     for (const name of SIGNALS) {
       if (!(name in (c.signals || {}))) continue;
@@ -157,18 +208,45 @@
       sig.append(el("span", { text: name }), el("div", { class: "bar", role: "img", "aria-label": `${name} ${fmt(v)}` }, bar),
         el("span", { class: "num", text: fmt(v) }));
     }
-    const flags = best ? res.flags.map((f) => el("span", { class: "tag flag", text: f })) : [];
-    return el("li", { class: best ? "card best" : "card", "data-code": c.code },
+    const flags = best ? res.flags.map((f) => el("span", { class: "tag flag", title: FLAG_MEANING[f] || f, text: f })) : [];
+    const anchors = res.anchors || [];
+    const why = [
+      el("li", {}, "proposed by ", el("b", { text: (c.via || []).join(", ") || "—" }),
+        (c.via || []).length ? ` (${c.via.map((v) => VIA_MEANING[v] || v).join("; ")})` : ""),
+      el("li", {}, "matched catalog string: ", el("q", { text: c.matched })),
+      anchors.length > 1 ? el("li", { class: "expansions" }, "expansions applied: ", el("q", { text: anchors[0] }), " → ",
+        anchors.slice(1).flatMap((a, k) => [k ? ", " : "", el("q", { text: a })])) :
+        el("li", { class: "expansions" }, "no expansion applied: the query was searched as written"),
+      ...(best ? res.flags.map((f) => el("li", {}, el("code", { text: f }), `: ${FLAG_MEANING[f] || "see the API docs"}`)) : []),
+    ];
+    return el("li", { class: `card${best ? " best" : ""}${confident ? "" : " weak"}`, "data-code": c.code },
       el("span", { class: "card-rank", text: `#${c.rank}` }),
       el("div", { class: "card-head" }, el("span", { class: "pill", text: SYS[c.system] || c.system }),
         el("code", { class: "card-code", text: c.code })),
-      el("div", { class: "conf" }, el("span", { class: "conf-num", text: best ? pct(res.confidence) : fmt(c.score) }),
-        el("span", { class: "conf-label", text: best ? "confidence" : "score" }), el("div", { class: "meter" }, meter)),
+      el("div", { class: "conf" }, el("span", { class: "conf-num", text: fmt(c.score) }),
+        el("span", { class: "conf-label", text: `score · of ${fmt(scale, 2)} max` }),
+        el("div", { class: "meter", title: "score as a share of the most a candidate can score under these weights" }, meter)),
       el("div", { class: "card-desc", text: c.description }),
       el("div", { class: "tags" }, el("span", { class: "tag" }, el("b", { text: "STY" }), c.sty),
         el("span", { class: "tag" }, el("b", { text: "TTY" }), c.tty), flags),
-      el("details", { class: "why" }, el("summary", { text: "Why this?" }), sig,
-        el("p", { class: "matched" }, "matched catalog string: ", el("q", { text: c.matched }), ` · score ${fmt(c.score)}`)));
+      el("details", { class: "why" }, el("summary", { text: "Why this?" }), el("ul", { class: "why-list" }, why), sig,
+        contributions(c)));
+  }
+
+  function verdict(res) {
+    const confident = Boolean(res.code) && !res.flags.includes("needs_review");
+    if (!res.candidates.length) {
+      return [false, el("li", { class: "verdict no-match" }, el("b", { text: "No match" }),
+        el("span", { text: res.flags.length ? res.flags.map((f) => `${f}: ${FLAG_MEANING[f] || f}`).join("; ") : "nothing in the catalog came close" }))];
+    }
+    if (!confident) {
+      return [false, el("li", { class: "verdict no-match" }, el("b", { text: "No confident match" }),
+        el("span", { text: `Confidence ${pct(res.confidence)}: below the review threshold, so this is more likely wrong than right. ` +
+          "The closest candidates are listed for a person to review, not as an answer." }))];
+    }
+    return [true, el("li", { class: "verdict match" }, el("b", {}, `${SYS[res.system] || res.system} `, el("code", { text: res.code }), ` · ${res.description}`),
+      el("span", { class: "small", text: `confidence ${pct(res.confidence)} (a calibrated probability that this code is right)` +
+        (res.flags.length ? ` · flags: ${res.flags.join(", ")}` : "") }))];
   }
 
   async function runDemo(q, syncRanking = true) {
@@ -182,11 +260,8 @@
       const t0 = performance.now();
       const res = await api("v1/map", { text: q.text, entity_type: q.type, top_k: q.k, ...(w ? { weights: w } : {}) });
       const ms = performance.now() - t0;
-      if (!res.candidates.length) {
-        list.replaceChildren(el("li", { class: "empty", text: `Not mapped. Flags: ${res.flags.join(", ") || "none"}` }));
-      } else {
-        list.replaceChildren(...res.candidates.map((c, i) => card(c, i, res)));
-      }
+      const [confident, head] = verdict(res);
+      list.replaceChildren(head, ...res.candidates.map((c, i) => card(c, i, res, confident)));
       const sys = res.system ? ` → ${SYS[res.system] || res.system}` : "";
       meta.textContent = MODE === "recorded" ? `recorded result${sys} · replayed, not computed now` :
         `${Math.round(ms)} ms round trip (server ${fmt(res.timings_ms.total, 1)} ms: prepare ${fmt(res.timings_ms.prepare, 1)}, ` +
@@ -272,14 +347,46 @@
   function setupPopovers() {
     const buttons = [...document.querySelectorAll("button.q")];
     const close = (b) => { b.setAttribute("aria-expanded", "false"); $(b.getAttribute("aria-controls")).hidden = true; };
+    const open = (b) => { buttons.forEach((o) => { if (o !== b) { close(o); o.dataset.pinned = ""; } });
+      b.setAttribute("aria-expanded", "true"); $(b.getAttribute("aria-controls")).hidden = false; };
     for (const b of buttons) {
+      // hover and focus open it; a click (or Enter) pins it open, a second click closes it
+      b.addEventListener("mouseenter", () => open(b));
+      b.addEventListener("focus", () => open(b));
+      b.addEventListener("mouseleave", () => { if (!b.dataset.pinned && document.activeElement !== b) close(b); });
+      b.addEventListener("blur", () => { if (!b.dataset.pinned) close(b); });
       b.addEventListener("click", () => {
-        const open = b.getAttribute("aria-expanded") === "true";
-        buttons.forEach(close);
-        if (!open) { b.setAttribute("aria-expanded", "true"); $(b.getAttribute("aria-controls")).hidden = false; }
+        if (b.dataset.pinned) { b.dataset.pinned = ""; close(b); } else { b.dataset.pinned = "1"; open(b); }
       });
     }
-    document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") buttons.forEach(close); });
+    document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") buttons.forEach((b) => { b.dataset.pinned = ""; close(b); }); });
+  }
+
+  function setupNav() {
+    const toggle = document.querySelector(".nav-toggle");
+    const nav = $("site-nav");
+    const set = (on) => { nav.classList.toggle("open", on); toggle.setAttribute("aria-expanded", String(on)); };
+    toggle.addEventListener("click", () => set(!nav.classList.contains("open")));
+    for (const a of nav.querySelectorAll("a")) a.addEventListener("click", () => set(false));
+    document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") set(false); });
+  }
+
+  function setupOrigin() {
+    // the snippets call this server: in live mode, the page's own origin
+    if (MODE !== "live" || !/^https?:$/.test(location.protocol)) return;
+    for (const n of document.querySelectorAll(".origin")) n.textContent = location.origin;
+  }
+
+  async function loadFigures() {
+    let fig = null;
+    try { fig = REC && REC.figures ? REC.figures : await (await fetch("figures.json")).json(); } catch (_) { /* below */ }
+    const body = $("perf-body");
+    if (!fig) { body.replaceChildren(el("tr", {}, el("td", { colspan: 3, class: "muted", text: "figures.json could not be read" }))); return; }
+    body.replaceChildren(...fig.figures.map((f) => el("tr", { "data-key": f.key }, el("td", { text: f.what }),
+      el("td", { text: f.value }), el("td", { text: f.source }))));
+    for (const [k, st] of Object.entries(fig.stats || {})) {
+      if ($(`stat-${k}`)) { $(`stat-${k}`).textContent = st.value; $(`stat-${k}-label`).textContent = st.label; }
+    }
   }
 
   function setupTabs() {
@@ -325,6 +432,7 @@
       const h = await api("v1/health");
       if (MODE === "live") { badge.textContent = "Live API"; badge.classList.add("live"); }
       if (h.scoring && h.scoring.weights) defaults = h.scoring.weights;
+      if (h.scoring && Array.isArray(h.scoring.range)) RANGE = h.scoring.range;
       if (h.auth_required) $("token-field").hidden = false;
       if (h.index && h.index.rows) {
         const n = Object.values(h.index.rows).reduce((a, b) => a + b, 0);
@@ -345,7 +453,10 @@
 
   async function main() {
     setupPopovers();
+    setupNav();
     setupTabs();
+    setupOrigin();
+    loadFigures();
     await loadExampleList();
     setupDemo();
     await setupMode();
@@ -356,6 +467,7 @@
         $(`slider-${name}`).value = v;
         $(`slider-${name}-out`).textContent = v.toFixed(2);
       }
+      warnAllZero();
       scheduleRefresh();
     });
     refreshRanking();
