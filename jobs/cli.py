@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ray_app.config import Config, load_config
 
-from jobs.args import add_catalog, add_config, add_eval, add_map, map_kwargs, report_dir
+from jobs.args import add_catalog, add_config, add_eval, add_llm, add_map, load_args_config, map_kwargs, report_dir
 
 DEFAULT_CATALOG_DIR = Path(__file__).resolve().parent.parent / "data" / "catalogs"
 
@@ -25,7 +25,7 @@ def default_catalogs() -> list[str]:
 
 
 def _config(args) -> Config:
-    return load_config(args.config, args.set)
+    return load_args_config(args)
 
 
 def cmd_build(args) -> int:
@@ -82,7 +82,16 @@ def cmd_query(args) -> int:
     cfg.match.top_k = max(cfg.match.top_k, args.top_k)
     engine = load_engine(args.index, cfg)
     text = " ".join(args.text)
-    res = Mapper(LocalBackend(engine.matcher, 1), cfg, engine.expander).map([text], [args.type]).rows[0]
+    llm = None
+    if cfg.llm.mode != "off":
+        from actors.llm_pool import make_llm_stage
+
+        llm = make_llm_stage(cfg, args.index, local=True)
+    try:
+        res = Mapper(LocalBackend(engine.matcher, 1), cfg, engine.expander, llm=llm).map([text], [args.type]).rows[0]
+    finally:
+        if llm is not None:
+            llm.close()
     res = res.trimmed(args.top_k)
     if not res.code:
         print(f"{text!r} ({args.type}): not mapped; flags: {';'.join(res.flags)}")
@@ -92,11 +101,13 @@ def cmd_query(args) -> int:
         return 0
     print(f"{text!r} ({args.type}) -> {res.system} {res.code} {res.description!r}  "
           f"confidence {res.confidence:.2f}" + (f"  flags: {';'.join(res.flags)}" if res.flags else ""))
+    if res.llm_expansion or res.llm_reason:
+        print(f"    LLM expansion: {res.llm_expansion}\n    LLM reason: {res.llm_reason}")
     print(f"{'#':>2}  {'code':<12} {'score':>6} {'dense':>6} {'fuzzy':>6} {'sty':>5}  {'TTY':<5} description  [STY]")
     for c in res.candidates:
         s = c.signals
         print(f"{c.rank:>2}  {c.code:<12} {c.score:>6.3f} {s.dense:>6.3f} {s.fuzzy:>6.3f} "
-              f"{s.sty:>5.2f}  {c.tty:<5} {c.description}  [{c.sty}]")
+              f"{s.sty:>5.2f}  {c.tty:<5} {c.description}  [{c.sty}]  via {','.join(c.via)}")
     return 0
 
 
@@ -215,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--top-k", type=int, default=5)
     q.add_argument("--json", action="store_true")
     q.add_argument("text", nargs="+")
+    add_llm(q)
     add_config(q)
     q.set_defaults(fn=cmd_query)
 
@@ -229,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     sv.add_argument("--index", required=True)
     sv.add_argument("--host", help="bind address (default serve.host: 127.0.0.1)")
     sv.add_argument("--port", type=int, help="default serve.port: 8000")
+    add_llm(sv)
     add_config(sv)
     sv.set_defaults(fn=cmd_serve)
 

@@ -84,8 +84,8 @@ def build_api(backend: Backend, config: Config) -> FastAPI:
 
     async def run(endpoint: str, pairs: list[tuple[str, str]], req) -> tuple[str, list[dict], dict]:
         if req.llm and not backend.llm_available:
-            raise HTTPException(501, "llm=true needs an LLM deployment in this Serve app, and none is "
-                                     "configured; send llm=false (the default)")
+            raise HTTPException(501, "llm=true needs an LLM deployment in this Serve app (harmonize serve "
+                                     "--llm full), and none is configured; send llm=false (the default)")
         weights = req.weights.model_dump(exclude_none=True) if req.weights is not None else None
         request_id = uuid.uuid4().hex
         t0 = time.perf_counter()
