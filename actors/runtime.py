@@ -11,7 +11,10 @@ def init_ray(config: Config):
 
     if not ray.is_initialized():
         address = config.ray.address or os.environ.get("RAY_ADDRESS")
-        kwargs = {"address": address} if address else {"num_cpus": os.cpu_count(), "include_dashboard": False}
+        # a local Ray also counts the LLM engine actors' CPUs (they share the cores: Ray's CPUs are
+        # scheduling slots, and the embedder + replica already take both of a 2-core machine's)
+        cpus = (os.cpu_count() or 1) + (llm_cpus(config) if config.llm.mode != "off" else 0)
+        kwargs = {"address": address} if address else {"num_cpus": cpus, "include_dashboard": False}
         ray.init(log_to_driver=True, **kwargs, runtime_env={"env_vars": {"HF_HUB_OFFLINE": "1",
                                                                           "TOKENIZERS_PARALLELISM": "false"}})
         from ray.data import DataContext
@@ -19,6 +22,12 @@ def init_ray(config: Config):
         ctx = DataContext.get_current()
         ctx.enable_progress_bars = os.environ.get("HARMONIZE_PROGRESS", "1") == "1"
     return ray
+
+
+def llm_cpus(config: Config) -> int:
+    import math
+
+    return int(math.ceil(max(1, int(config.llm.actors)) * float(config.llm.cpus_per_actor)))
 
 
 def embed_gpus(config: Config) -> float:

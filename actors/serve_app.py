@@ -1,4 +1,4 @@
-"""Ray Serve app: FastAPI ingress -> Embedder -> IndexReplica (-> an LLM deployment, when one is bound).
+"""Ray Serve app: FastAPI ingress -> Embedder -> IndexReplica (and the LLM engine pool, when llm.mode is on).
 
 Lives in ``actors/`` because its deployments are the same thin wrappers as the batch job's actors:
 ``Embedder`` *is* ``actors.embedder.QueryEmbedder`` and ``IndexReplica`` extends
@@ -9,12 +9,16 @@ with the embedder and replica deployments as its backend, exactly as a file job 
     harmonize serve --index build/demo_index          # local Ray, http://127.0.0.1:8000
     serve deploy deploy/serve_config.yaml             # a running cluster; import path actors.serve_app:build_app
 
-LLM seam: ``harmonize_app(..., llm=<bound deployment>)`` makes requests with ``llm=true`` call
-``await llm.remote(queries, results)`` (``batch.prepare.Query`` s and their ``result.MatchResult`` s), which
-must return one MatchResult per query, its code chosen from the shortlist. Without one, ``llm=true`` is a 501.
+LLM: with ``llm.mode`` on (``harmonize serve --llm full``) the ingress holds the batch job's LLM stage
+(``ray_app.llm.stage.LLMStage`` over ``actors.llm_pool.RayLLMPool``, or an OpenAI-compatible endpoint) and a
+request with ``llm=true`` is expanded before the embedder and re-ranked after the replica, exactly as a
+file job's distinct queries are; the engine calls run in a worker thread, off the event loop. With
+``llm.pool_name`` the engines are the named pool a batch job may share. With the LLM off, ``llm=true`` is a 501.
 """
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 from pathlib import Path
 
@@ -59,13 +63,26 @@ class ServeIndexReplica(IndexReplica):
 class Ingress:
     """Validation, auth, audit and the page (``ray_app.online.api``); normalization/anchors here, matching downstream."""
 
-    def __init__(self, index_dir: str, config: Config, embedder, replica, llm=None):
+    def __init__(self, index_dir: str, config: Config, embedder, replica, llm_client=None):
         self.cfg = config
-        self.embedder, self.replica, self.llm = embedder, replica, llm
-        self.llm_available = llm is not None
+        self.embedder, self.replica = embedder, replica
+        self.llm = None
+        if config.llm.mode != "off" or llm_client is not None:
+            from actors.llm_pool import make_llm_stage
+
+            self.llm = make_llm_stage(config, index_dir, client=llm_client)
+            # engines load in the background; the first llm=true request waits for them
+            threading.Thread(target=self._warm_llm, daemon=True).start()
+        self.llm_available = self.llm is not None
         self.mapper = Mapper(self, config, load_expander(index_dir, config.model.path))
         self._replicas: tuple[float, dict] = (0.0, {})
         self._warm = False
+
+    def _warm_llm(self) -> None:
+        try:
+            self.llm.fingerprint  # noqa: B018 (starts the pool)
+        except Exception as exc:  # reported per request as llm_failed; the engine path stays up
+            print(f"[serve] LLM engines did not start: {exc}", flush=True)
 
     def __serve_build_asgi_app__(self):
         return build_api(self, self.cfg)
@@ -76,16 +93,32 @@ class Ingress:
 
     async def map(self, pairs, top_k, weights, llm):
         t0 = time.perf_counter()
-        pending = self.mapper.submit([t for t, _ in pairs], [e for _, e in pairs])
+        pending = self.mapper.plan([t for t, _ in pairs], [e for _, e in pairs])
+        use_llm = bool(llm and pending.new and self.llm is not None)
+        if use_llm:  # the batch path's stage: expansion before embedding ...
+            pending.new = await asyncio.to_thread(self._llm_call, self.llm.expand, pending.new)
+        pending.handle = self.submit(pending.new) if pending.new else None
         t1 = time.perf_counter()
         new = await pending.handle if pending.new else []
-        if llm and pending.new:
-            new = await self.llm.remote(pending.new, new)
+        if use_llm:  # ... and the re-rank after matching
+            new = await asyncio.to_thread(self._llm_call, self.llm.decide, pending.new, new)
         t2 = time.perf_counter()
         mapped = self.mapper.finish(pending, new)
         items = online.respond(mapped.rows, self.cfg.match, top_k, weights, online.row_anchors(mapped.prepared))
         t3 = time.perf_counter()
         return items, {"prepare": (t1 - t0) * 1e3, "match": (t2 - t1) * 1e3, "finish": (t3 - t2) * 1e3}
+
+    @staticmethod
+    def _llm_call(fn, *args):
+        try:
+            return fn(*args)
+        except Exception as exc:  # engines that never started: every query keeps its LLM-off result
+            from dataclasses import replace
+
+            print(f"[serve] LLM stage failed: {type(exc).__name__}: {exc}", flush=True)
+            if len(args) == 1:
+                return [replace(q, llm_flags=[*q.llm_flags, "llm_failed"]) for q in args[0]]
+            return [replace(r, flags=[*r.flags, "llm_failed"]) for r in args[1]]
 
     async def health(self) -> dict:
         """Readiness: ready once every deployment of this app has a running replica (and the replica answers)."""
@@ -120,8 +153,9 @@ class Ingress:
         return counts
 
 
-def harmonize_app(index_dir: str, config: Config, llm=None, ingress_env: dict[str, str] | None = None):
-    """The bound deployment graph for ``serve.run``. ``llm``: a bound LLM deployment, or None.
+def harmonize_app(index_dir: str, config: Config, llm_client=None, ingress_env: dict[str, str] | None = None):
+    """The bound deployment graph for ``serve.run``. ``llm_client``: a ``ray_app.llm.client`` client for the
+    LLM stage (default, with ``llm.mode`` on: ``llm.backend``'s, i.e. the engine pool or the endpoint).
     ``ingress_env``: environment variables for the ingress replicas (e.g. the token variable on a Ray
     that was started before it was set; a local ``harmonize serve`` inherits the shell's)."""
     cfg = config
@@ -148,7 +182,7 @@ def harmonize_app(index_dir: str, config: Config, llm=None, ingress_env: dict[st
     embed_cfg = online.online_config(cfg)
     if not embed_cfg.model.threads:  # torch threads = the CPUs the deployment reserves, not the node's
         embed_cfg.model.threads = max(1, int(s.embedder_cpus))
-    return ingress.bind(index_dir, cfg, embedder.bind(embed_cfg), replica.bind(index_dir, replica_cfg), llm)
+    return ingress.bind(index_dir, cfg, embedder.bind(embed_cfg), replica.bind(index_dir, replica_cfg), llm_client)
 
 
 def build_app(args: dict):

@@ -12,6 +12,23 @@ def add_config(p: argparse.ArgumentParser) -> None:
                    help="override one config value, e.g. --set ray.index_replicas=4")
 
 
+def add_llm(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--llm", choices=["off", "expand", "rerank", "full"], default=None,
+                   help="the LLM stage (config llm.mode, default off): expand = LLM keywords/description/STYs "
+                        "as extra anchors before embedding; rerank = the LLM picks one code of the shortlist; "
+                        "full = both. Engine: llm.backend (vllm actors, or an OpenAI-compatible llm.endpoint)")
+
+
+def load_args_config(args):
+    """The config a parsed command line asks for: --config, then --set, then --llm."""
+    from ray_app.config import check_llm, load_config
+
+    cfg = load_config(args.config, args.set)
+    if getattr(args, "llm", None):
+        cfg.llm.mode = args.llm
+    return check_llm(cfg)
+
+
 def add_catalog(p: argparse.ArgumentParser, out_help: str, required: bool = False) -> None:
     p.add_argument("--catalog", nargs="+", required=required,
                    help="parquet file(s) in the CUI/System/TTY/CODE/STR/STY schema (default: the embedded demo catalog)")
@@ -37,6 +54,7 @@ def add_map(p: argparse.ArgumentParser) -> None:
                                                              "after merging into a single-file output")
     p.add_argument("--csv-safe", action="store_true", help="csv/tsv output: prefix cells that start with "
                                                            "= + - @ tab or CR with ' (spreadsheet formula injection)")
+    add_llm(p)
     add_config(p)
 
 
@@ -48,6 +66,7 @@ def add_eval(p: argparse.ArgumentParser) -> None:
     p.add_argument("--baselines", action=argparse.BooleanOptionalAction, default=True,
                    help="also run the dense-only and fuzzy-only baselines (default: on)")
     p.add_argument("--limit", type=int, metavar="N", help="evaluate a seeded sample of N gold rows")
+    add_llm(p)
     add_config(p)
 
 
@@ -85,13 +104,11 @@ def job_main(prog: str, doc: str, add, run, argv: list[str] | None = None) -> in
     are one line on stderr and exit status 2."""
     import sys
 
-    from ray_app.config import load_config
-
     ap = argparse.ArgumentParser(prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     add(ap)
     args = ap.parse_args(argv)
     try:
-        run(args, load_config(args.config, args.set))
+        run(args, load_args_config(args))
     except (ValueError, OSError, RuntimeError) as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2

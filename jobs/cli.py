@@ -17,7 +17,8 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 from ray_app.config import Config, load_config
 
-from jobs.args import add_catalog, add_config, add_eval, add_map, map_kwargs, preflight_map, report_dir
+from jobs.args import (add_catalog, add_config, add_eval, add_llm, add_map, load_args_config, map_kwargs, preflight_map,
+                       report_dir)
 from ray_app.version import version
 
 DEFAULT_CATALOG_DIR = Path(__file__).resolve().parent.parent / "data" / "catalogs"
@@ -31,7 +32,7 @@ def default_catalogs() -> list[str]:
 
 
 def _config(args) -> Config:
-    return load_config(args.config, args.set)
+    return load_args_config(args)
 
 
 def cmd_build(args) -> int:
@@ -92,7 +93,16 @@ def cmd_query(args) -> int:
     cfg.match.top_k = max(cfg.match.top_k, args.top_k)
     engine = load_engine(args.index, cfg)
     text = " ".join(args.text)
-    res = Mapper(LocalBackend(engine.matcher, 1), cfg, engine.expander).map([text], [args.type]).rows[0]
+    llm = None
+    if cfg.llm.mode != "off":
+        from actors.llm_pool import make_llm_stage
+
+        llm = make_llm_stage(cfg, args.index, local=True)
+    try:
+        res = Mapper(LocalBackend(engine.matcher, 1), cfg, engine.expander, llm=llm).map([text], [args.type]).rows[0]
+    finally:
+        if llm is not None:
+            llm.close()
     res = res.trimmed(args.top_k)
     if args.json:  # flags and via as lists, exactly as the API returns them
         print(json.dumps(to_dict(res), indent=2))
@@ -102,6 +112,8 @@ def cmd_query(args) -> int:
         return 1
     print(f"{text!r} ({args.type}) -> {res.system} {res.code} {res.description!r}  "
           f"confidence {res.confidence:.2f}" + (f"  flags: {';'.join(res.flags)}" if res.flags else ""))
+    if res.llm_expansion or res.llm_reason:
+        print(f"    LLM expansion: {res.llm_expansion}\n    LLM reason: {res.llm_reason}")
     names = [f.name for f in fields(Signals)]
     short = {"agreement": "agree", "lexical": "lexic"}
     print(f"{'#':>2}  {'code':<12} {'score':>6} " + " ".join(f"{short.get(n, n):>6}" for n in names)
@@ -266,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true", help="print the result as JSON (the API's shape: flags and "
                                                        "via as lists)")
     q.add_argument("text", nargs="+", help="the clinical text (several words need no quotes)")
+    add_llm(q)
     add_config(q)
     q.set_defaults(fn=cmd_query)
 
@@ -281,6 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--index", required=True, help="index directory built by `harmonize build`")
     sv.add_argument("--host", help="bind address (default serve.host: 127.0.0.1)")
     sv.add_argument("--port", type=int, help="port (default serve.port: 8000)")
+    add_llm(sv)
     add_config(sv)
     sv.set_defaults(fn=cmd_serve)
 

@@ -30,13 +30,20 @@ def run(index_dir: str, gold_path: str, report: str, config: Config, baselines: 
         backends.append(RayBackend(index_dir, cfg, log=log))
         return backends[-1]
 
+    llm = None
+    if config.llm.mode != "off":
+        from actors.llm_pool import make_llm_stage
+
+        llm = make_llm_stage(config, index_dir, log=log)
     try:
         # the driver's bundle gives catalog codes for coverage and names for misses.csv
         out = run_eval(index_dir, gold_path, config, report, make_backend, load_bundle(index_dir, config),
-                       load_expander(index_dir, config.model.path), baselines, limit, "ray", log)
+                       load_expander(index_dir, config.model.path), baselines, limit, "ray", log, llm=llm)
     finally:
         for b in backends:
             b.close()
+        if llm is not None:
+            llm.close()
     log(out["text"])
     log(f"[eval] report -> {report}")
     return out

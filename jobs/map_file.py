@@ -33,12 +33,20 @@ def run(index_dir: str, input_path: str, output_path: str, config: Config, log=_
     OutputLayout(output_path)  # a bad output type fails before anything loads
     meta = check_index(index_dir, config)
     backend = RayBackend(index_dir, config, log=log)
+    llm = None
+    if config.llm.mode != "off":  # its own engine actors (actors.llm_pool), started on first use
+        from actors.llm_pool import make_llm_stage
+
+        llm = make_llm_stage(config, index_dir, log=log)
     try:
         stats = map_stream(input_path, output_path, backend, config, expander=load_expander(index_dir, config.model.path),
                            index_meta=meta, log=log, engine="ray", sidecar=run_sidecar(index_dir, meta, config),
-                           **kwargs)
+                           llm=llm, **kwargs)
     finally:
         backend.close()
+        if llm is not None:
+            log(f"[llm] {llm.stats}")
+            llm.close()
     log(f"[map] {stats['rows']:,} rows ({stats['distinct_queries']:,} distinct, {stats['blocks']} block(s)) in "
         f"{stats['seconds']:.1f}s -> {output_path}; flags: {stats['flags']}")
     return stats

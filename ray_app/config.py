@@ -141,6 +141,60 @@ class TuneConfig:
     gpus: float = -1.0  # jobs.tune_model: -1 = one GPU when the cluster has one, 0 = CPU
 
 
+LLM_MODES = ("off", "expand", "rerank", "full")
+
+
+@dataclass
+class LLMConfig:
+    """The LLM stage (``ray_app.llm``, ``actors.llm_pool``): query expansion before embedding, a constrained
+    re-rank of the shortlist after matching. Off by default; ``--llm`` sets ``mode``."""
+    mode: str = "off"  # off | expand | rerank | full (= expand + rerank)
+    backend: str = "vllm"  # vllm (engine actors holding vllm.LLM) | openai (any OpenAI-compatible endpoint)
+    endpoint: str | None = None  # openai: base URL, e.g. http://vllm-server:8000/v1
+    api_key_env: str = "OPENAI_API_KEY"  # openai: the variable holding the bearer token (unset: no header)
+    served_model: str | None = None  # openai: the "model" field (default: the endpoint's first model)
+    # vllm: a Hugging Face style folder (or a .gguf); None = the packaged SmolLM2 GGUF, converted once and
+    # cached by its hash under model_cache (default ~/.cache/harmonize/llm)
+    model_path: str | None = None
+    model_cache: str | None = None
+    actors: int = 1  # engine actors in the pool
+    # named, detached engine actors in namespace "harmonize": every job and the Serve app that set the same
+    # name share one pool (started once, left running); None = the run starts and stops its own actors
+    pool_name: str | None = None
+    cpus_per_actor: float = 1.0
+    gpus_per_actor: float = 0.0  # 1 on a GPU worker group (tensor_parallel GPUs for a sharded model)
+    tensor_parallel: int = 1
+    batch_size: int = 32  # prompts per engine call (vLLM batches them continuously)
+    max_tokens: int = 96  # expansion answer budget
+    rerank_max_tokens: int = 64
+    temperature: float = 0.0
+    prefix_caching: bool = True  # the shared system prompt + STY list is a common prefix
+    max_model_len: int = 2048
+    enforce_eager: bool = True  # CPU: eager loads in ~15 s, compiled in 60-80 s
+    kv_cache_gb: float = 1.0  # VLLM_CPU_KVCACHE_SPACE on CPU
+    dtype: str = "auto"
+    disable_thinking: bool = True  # chat_template_kwargs enable_thinking=false (Qwen3-style models)
+    timeout_s: float = 120.0  # per engine call (one batch of prompts); past it the rows fall back (llm_timeout)
+    start_timeout_s: float = 600.0  # engine start (model load)
+    cache_dir: str | None = None  # on-disk answer cache; None = <model_cache>/answers
+    max_keywords: int = 3
+    max_stys: int = 2
+    rerank_k: int = 5  # shortlist sent to the re-ranker (its recall@k is the ceiling of any re-rank)
+    # how an expansion becomes a signal: blend = w_desc*cos(desc) + w_kw*max cos(keywords)
+    # + w_direct*cos(query anchors) + w_sty*[row STY in the LLM's STYs]; the dense term of the score is
+    # max(dense, blend), so an expansion can add evidence, never remove the query's own
+    w_desc: float = 0.30
+    w_kw: float = 0.40
+    w_direct: float = 0.20
+    w_sty: float = 0.10
+    pool_codes: int = 16  # codes the LLM anchors may add to the candidate pool (via "llm")
+    # how the re-rank decision combines with the engine's confidence: agreement raises confidence by
+    # agree_weight of the way to 1; a different pick replaces the top only when the engine is unsure
+    # (confidence < override_below), keeping its (low) confidence; else the engine's top stays (llm_disagrees)
+    agree_weight: float = 0.25
+    override_below: float = 0.5
+
+
 @dataclass
 class Config:
     model: ModelConfig = field(default_factory=ModelConfig)
@@ -149,6 +203,7 @@ class Config:
     ray: RayConfig = field(default_factory=RayConfig)
     serve: ServeConfig = field(default_factory=ServeConfig)
     tune: TuneConfig = field(default_factory=TuneConfig)
+    llm: LLMConfig = field(default_factory=LLMConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -207,4 +262,16 @@ def load_config(path: str | Path | None = None, overrides: list[str] | None = No
         data = yaml.safe_load(p.read_text()) or {}
         if not isinstance(data, dict):
             raise ValueError(f"config file {p} must hold a mapping of sections")
-    return Config.from_dict(data).override(overrides)
+    cfg = Config.from_dict(data).override(overrides)
+    check_llm(cfg)
+    return cfg
+
+
+def check_llm(cfg: Config) -> Config:
+    if cfg.llm.mode not in LLM_MODES:
+        raise ValueError(f"llm.mode must be one of {list(LLM_MODES)}, got {cfg.llm.mode!r}")
+    if cfg.llm.backend not in ("vllm", "openai"):
+        raise ValueError(f"llm.backend must be vllm or openai, got {cfg.llm.backend!r}")
+    if cfg.llm.mode != "off" and cfg.llm.backend == "openai" and not cfg.llm.endpoint:
+        raise ValueError("llm.backend=openai needs llm.endpoint (the base URL, e.g. http://host:8000/v1)")
+    return cfg

@@ -26,6 +26,7 @@ class Signals:
     sty: float = field(default=0.0, **doc("entity type -> semantic type prior"))
     agreement: float = field(default=0.0, **doc("score of the code's second-best string"))
     drug: float = field(default=0.0, **doc("RxNorm structure fit: ingredient, strength, form, brand"))
+    llm: float = field(default=0.0, **doc("LLM expansion blend (description, keywords, query, STYs); 0 without one"))
 
     def rounded(self) -> "Signals":
         return Signals(**{f.name: round(float(getattr(self, f.name)), 4) for f in fields(self)})
@@ -43,7 +44,7 @@ class Candidate:
     signals: Signals = field(**doc("dense, fuzzy, lexical, sty, agreement, drug: what the score is made of"))
     matched: str = field(default="", **doc("the catalog string that matched best"))
     via: list[str] = field(default_factory=list, **doc("candidate sources that proposed the code: exact, "
-                                                        "drug, dense, lexical"))
+                                                        "drug, dense, lexical, llm (an LLM expansion anchor)"))
 
 
 @dataclass
@@ -57,6 +58,8 @@ class MatchResult:
     flags: list[str] = field(default_factory=list, **doc(
         "needs_review, ingredient_fallback, unknown_entity_type, empty_input, truncated, ..."))
     candidates: list[Candidate] = field(default_factory=list, **doc("top-k, best first, with their signals"))
+    llm_expansion: str = field(default="", **doc("the LLM's expansion: keywords | description | STYs (LLM on)"))
+    llm_reason: str = field(default="", **doc("the LLM re-ranker's one-line reason (LLM on)"))
 
     @property
     def top(self) -> Candidate | None:

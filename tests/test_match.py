@@ -37,7 +37,7 @@ def test_candidates_carry_signals_and_are_ranked(engine, config):
     assert 1 <= len(cands) <= config.match.top_k
     assert [c.rank for c in cands] == list(range(1, len(cands) + 1))
     assert all(a.score >= b.score for a, b in zip(cands, cands[1:]))
-    assert set(vars(cands[0].signals)) == {"dense", "fuzzy", "lexical", "sty", "agreement", "drug"}
+    assert set(vars(cands[0].signals)) == {"dense", "fuzzy", "lexical", "sty", "agreement", "drug", "llm"}
     assert cands[0].matched == "Plain chest X-ray" and "exact" in cands[0].via
     # per-code aggregation: one candidate per code, never the same code twice
     assert len({c.code for c in cands}) == len(cands)

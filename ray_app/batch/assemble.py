@@ -26,7 +26,11 @@ def row_results(prepared: Prepared, results: list[MatchResult]) -> list[MatchRes
     return out
 
 
-def output_columns(rows: list[MatchResult], top_k: int = 0) -> dict[str, list]:
+LLM_COLUMNS = ["Output LLM Expansion", "Output LLM Reason"]
+
+
+def output_columns(rows: list[MatchResult], top_k: int = 0, llm: bool = False) -> dict[str, list]:
+    """The output columns; with ``llm`` (the LLM stage ran) also the expansion and the re-ranker's reason."""
     cols: dict[str, list] = {
         "Output Coding System": [r.system for r in rows],
         "Output Target Code": [r.code for r in rows],
@@ -36,6 +40,9 @@ def output_columns(rows: list[MatchResult], top_k: int = 0) -> dict[str, list]:
         "Output Confidence": [float(r.confidence) for r in rows],
         "Output Flags": [";".join(r.flags) for r in rows],
     }
+    if llm:
+        cols["Output LLM Expansion"] = [r.llm_expansion for r in rows]
+        cols["Output LLM Reason"] = [r.llm_reason for r in rows]
     for k in range(top_k):
         picked = [r.candidates[k] if len(r.candidates) > k else None for r in rows]
         cols[f"Output Coding System {k + 1}"] = [c.system if c else "" for c in picked]

@@ -61,21 +61,32 @@ class Mapped:
 
 class Mapper:
     """Rows -> typed results through a backend. With ``cache`` (the streaming job), queries seen in an
-    earlier batch are not matched again and results keep only the ``keep`` candidates the output writes."""
+    earlier batch are not matched again and results keep only the ``keep`` candidates the output writes.
+    With ``llm`` (a ``ray_app.llm.stage.LLMStage``) the new distinct queries are expanded before the
+    backend sees them and re-ranked after it: the same two calls the Serve ingress makes."""
 
     def __init__(self, backend, config: Config, expander=None, cache: ResultCache | None = None,
-                 keep: int | None = None):
+                 keep: int | None = None, llm=None):
         self.backend, self.config, self.expander, self.cache, self.keep = backend, config, expander, cache, keep
+        self.llm = llm
         self.in_flight: set[str] = set()  # keys submitted but not yet collected (overlapping batches)
 
-    def submit(self, texts: list, types: list) -> Pending:
+    def plan(self, texts: list, types: list) -> Pending:
+        """Prepare and dedupe (within the batch, and against the cache); nothing is submitted yet."""
         prepared = prepare(texts, types, self.config, self.expander)
         keys = [q.key for q in prepared.queries]
         found = self.cache.get_many(keys) if self.cache is not None else {}
         new = [q for q in prepared.queries if q.key not in found and q.key not in self.in_flight]
         if self.cache is not None:
             self.in_flight.update(q.key for q in new)
-        return Pending(prepared, found, new, self.backend.submit(new) if new else None)
+        return Pending(prepared, found, new)
+
+    def submit(self, texts: list, types: list) -> Pending:
+        p = self.plan(texts, types)
+        if p.new and self.llm is not None:
+            p.new = self.llm.expand(p.new)  # extra anchors, embedded with the query's own
+        p.handle = self.backend.submit(p.new) if p.new else None
+        return p
 
     def finish(self, p: Pending, new_results: list[MatchResult]) -> Mapped:
         """Results of ``p.new`` (from the backend) -> every row's result."""
@@ -95,7 +106,10 @@ class Mapper:
         return Mapped(p.prepared, row_results(p.prepared, results), cache_rows)
 
     def collect(self, p: Pending, on_wait: Callable[[int, int], None] | None = None) -> Mapped:
-        return self.finish(p, self.backend.collect(p.handle, on_wait=on_wait) if p.new else [])
+        new = self.backend.collect(p.handle, on_wait=on_wait) if p.new else []
+        if p.new and self.llm is not None:
+            new = self.llm.decide(p.new, new)  # re-rank the shortlist; expansion text and flags
+        return self.finish(p, new)
 
     def map(self, texts: list, types: list) -> Mapped:
         return self.collect(self.submit(texts, types))
@@ -121,9 +135,10 @@ def _flag_counts(rows: list[MatchResult]) -> dict[str, int]:
 class _Job:
     """State of one streaming run: layout, manifest, mapper, progress; ``write`` finishes a block."""
 
-    def __init__(self, layout, manifest, mapper: Mapper, progress: Progress, top_k: int, log):
+    def __init__(self, layout, manifest, mapper: Mapper, progress: Progress, top_k: int, log,
+                 llm_columns: bool = False):
         self.layout, self.manifest, self.mapper, self.progress = layout, manifest, mapper, progress
-        self.top_k, self.log = top_k, log
+        self.top_k, self.log, self.llm_columns = top_k, log, llm_columns
         self.rows_done = sum(b["rows"] for b in manifest.blocks)
         self.delay = float(os.environ.get("HARMONIZE_TEST_BLOCK_DELAY", "0") or 0)  # test hook: crash window
 
@@ -131,7 +146,7 @@ class _Job:
         done = self.mapper.collect(b.pending, on_wait=lambda d, t: self.progress.matching(b.id, d, t))
         cache_bytes = write_parquet_bytes(pa.table({"k": [k for k, _ in done.new_cache_rows],
                                                     "result": [j for _, j in done.new_cache_rows]}))
-        cols = output_columns(done.rows, self.top_k)
+        cols = output_columns(done.rows, self.top_k, llm=self.llm_columns)
         part_bytes = write_parquet_bytes(combine(b.table, cols))
         write_atomic(self.layout.fs, self.layout.cache(b.id), cache_bytes)
         write_atomic(self.layout.fs, self.layout.part(b.id), part_bytes)
@@ -164,7 +179,8 @@ class _Job:
 def map_stream(input_uri: str | Path, output_uri: str | Path, backend, config: Config, *, top_k: int = 0,
                text_col: str | None = None, type_col: str | None = None, sheet=None, resume: bool = False,
                expander=None, index_meta: dict | None = None, keep_parts: bool = False, csv_safe: bool = False,
-               log: Callable[[str], None] = print, sidecar: dict | None = None, engine: str = "local") -> dict:
+               log: Callable[[str], None] = print, sidecar: dict | None = None, engine: str = "local",
+               llm=None) -> dict:
     """Map ``input_uri`` to ``output_uri`` block by block through ``backend`` (see the module docstring)."""
     t0 = time.perf_counter()
     B = max(1, int(config.ray.block_rows))
@@ -182,10 +198,11 @@ def map_stream(input_uri: str | Path, output_uri: str | Path, backend, config: C
             t = pq.read_table(_io.BytesIO(read_bytes(layout.fs, join(layout.parts, b["cache_file"]))))
             cache.put_json(list(zip(t.column("k").to_pylist(), t.column("result").to_pylist())))
         resumed = len(manifest.blocks)
-        mapper = Mapper(backend, config, expander, cache, keep=top_k)
+        mapper = Mapper(backend, config, expander, cache, keep=top_k, llm=llm)
         job = _Job(layout, manifest, mapper, Progress(source.total_rows, source.fraction_done,
                                                       config.ray.progress_seconds, log,
-                                                      sum(b["rows"] for b in manifest.blocks)), top_k, log)
+                                                      sum(b["rows"] for b in manifest.blocks)), top_k, log,
+                   llm_columns=llm is not None)
         queue: deque[_Block] = deque()
         for block, row_start, table in source.blocks(resumed):
             pending = mapper.submit(table.column(tcol).to_pylist(), table.column(ycol).to_pylist())
@@ -226,10 +243,19 @@ def run_local(index_dir: str, input_uri: str, output_uri: str, config: Config, t
     OutputLayout(output_uri)  # a bad output type fails before the model loads
     engine = load_engine(index_dir, config)
     meta = engine.bundle.meta
-    return map_stream(input_uri, output_uri, LocalBackend(engine.matcher, config.ray.embed_batch_size), config,
-                      top_k=top_k, text_col=text_col, type_col=type_col, sheet=sheet, resume=resume,
-                      expander=engine.expander, index_meta=meta, keep_parts=keep_parts, csv_safe=csv_safe,
-                      log=log, sidecar=run_sidecar(index_dir, meta, config))
+    llm = None
+    if config.llm.mode != "off":  # the engine (vLLM in this process, or an endpoint) starts here, lazily
+        from actors.llm_pool import make_llm_stage
+
+        llm = make_llm_stage(config, index_dir, local=True, log=log)
+    try:
+        return map_stream(input_uri, output_uri, LocalBackend(engine.matcher, config.ray.embed_batch_size), config,
+                          top_k=top_k, text_col=text_col, type_col=type_col, sheet=sheet, resume=resume,
+                          expander=engine.expander, index_meta=meta, keep_parts=keep_parts, csv_safe=csv_safe,
+                          log=log, sidecar=run_sidecar(index_dir, meta, config), llm=llm)
+    finally:
+        if llm is not None:
+            llm.close()
 
 
 def run_sidecar(index_dir: str, meta: dict, config: Config) -> dict:

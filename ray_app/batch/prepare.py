@@ -25,6 +25,17 @@ class Query:
     system: str
     anchors: list[str] = field(default_factory=list)
     drug: object = None  # drugs.ParsedDrug for medicines
+    # the LLM stage (ray_app.llm.stage): anchors[n_direct:] came from an LLM expansion, one kind each
+    # ("desc" | "kw"); -1 = every anchor is the query's own
+    n_direct: int = -1
+    llm_kinds: list[str] = field(default_factory=list)
+    llm_stys: list[str] = field(default_factory=list)
+    llm_expansion: str = ""  # the expansion as the output column shows it
+    llm_flags: list[str] = field(default_factory=list)  # llm_failed / llm_timeout of the expansion
+
+    @property
+    def direct_anchors(self) -> list[str]:
+        return self.anchors if self.n_direct < 0 else self.anchors[:self.n_direct]
 
 
 @dataclass

@@ -88,11 +88,15 @@ def eval_config(config: Config) -> Config:
 
 
 def build_rankers(make_backend: Callable[[Config], object], bundle, config: Config, expander,
-                  baselines: bool = True, log: Callable[[str], None] | None = None) -> dict[str, Ranker]:
+                  baselines: bool = True, log: Callable[[str], None] | None = None, llm=None) -> dict[str, Ranker]:
     """full (the engine as configured, top 10), and with baselines dense-only and fuzzy-only.
-    ``make_backend(config)``: a batch backend for that config (``LocalBackend`` or ``RayBackend``)."""
+    ``make_backend(config)``: a batch backend for that config (``LocalBackend`` or ``RayBackend``).
+    ``llm``: the LLM stage (``ray_app.llm.stage.LLMStage``) of ``full``; then ``llm-off`` (the same engine
+    without it) is ranked too, so the report shows the LLM's effect."""
     full = eval_config(config)
-    rankers = {"full": engine_ranker(Mapper(make_backend(full), full, expander))}
+    rankers = {"full": engine_ranker(Mapper(make_backend(full), full, expander, llm=llm))}
+    if llm is not None:
+        rankers["llm-off"] = engine_ranker(Mapper(make_backend(full), full, expander))
     if baselines:
         dense = dense_only_config(full)
         rankers["dense-only"] = engine_ranker(Mapper(make_backend(dense), dense, expander), confidence=False)
@@ -209,10 +213,10 @@ def evaluate(gold: pd.DataFrame, rankers: dict[str, Ranker], bundle=None, config
 
 def run(index_dir: str, gold_path: str, config: Config, report_dir: str | Path, make_backend, bundle, expander,
         baselines: bool = True, limit: int | None = None, engine: str = "local",
-        log: Callable[[str], None] = print) -> dict:
+        log: Callable[[str], None] = print, llm=None) -> dict:
     """Evaluate one gold file and write the report; ``make_backend`` decides where the engine runs."""
     gold = sample_gold(read_gold(gold_path), limit)
-    rankers = build_rankers(make_backend, bundle, config, expander, baselines, log=log)
+    rankers = build_rankers(make_backend, bundle, config, expander, baselines, log=log, llm=llm)
     result = evaluate(gold, rankers, bundle, log=log)
     meta = {"gold": str(gold_path), "index": str(index_dir), "limit": limit, "engine": engine,
             "catalog_fingerprint": bundle.meta["catalog"]["fingerprint"], "model": bundle.meta["model"],
@@ -233,5 +237,17 @@ def run_local(index_dir: str, gold_path: str, config: Config, report_dir: str | 
     def make_backend(cfg: Config):
         return LocalBackend(Matcher(m.bundle, cfg, m.embedder), cfg.ray.embed_batch_size)
 
-    return run(index_dir, gold_path, config, report_dir, make_backend, engine.bundle, engine.expander,
-               baselines, limit, "local", log)
+    llm = None
+    if config.llm.mode != "off":
+        from actors.llm_pool import make_llm_stage
+
+        llm = make_llm_stage(config, index_dir, local=True, log=log)
+    try:
+        out = run(index_dir, gold_path, config, report_dir, make_backend, engine.bundle, engine.expander,
+                  baselines, limit, "local", log, llm=llm)
+    finally:
+        if llm is not None:
+            llm.close()
+    if llm is not None:
+        out["llm_stats"] = dict(llm.stats)
+    return out

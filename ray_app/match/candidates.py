@@ -4,7 +4,7 @@ Four sources, each a function that proposes code ids: ``exact`` (a catalog strin
 ``drug`` (RxNorm rows of the parsed ingredients, best structure fit first), ``dense`` (FAISS neighbours,
 best per code) and ``lexical`` (BM25 over the IDF-weighted inverted index). ``pool`` merges them in
 that order and remembers which sources proposed each code (``via``); ``match.sources`` switches any of
-them off.
+them off. With an LLM expansion the matcher adds a fifth, ``llm``: the FAISS hits of the LLM's anchors.
 """
 from __future__ import annotations
 

@@ -31,7 +31,8 @@ def candidates(si, pool: Pool, sig: RowSignals, agg: CodeScores, top_k: int) -> 
             rank=rank, system=si.system, code=str(si.codes[pool.codes[c]]), description=str(si.row_str[disp]),
             sty=str(si.row_sty_name[disp]), tty=str(si.row_tty[disp]), score=round(float(agg.score[c]), 4),
             signals=Signals(dense=sig.dense[b], fuzzy=sig.fuzzy[b], lexical=sig.lexical[b], sty=sig.sty[b],
-                            agreement=agg.second[c], drug=sig.drug[b]).rounded(),
+                            agreement=agg.second[c], drug=sig.drug[b],
+                            llm=sig.llm[b] if sig.llm is not None else 0.0).rounded(),
             matched=str(si.row_str[row]), via=list(pool.via[c])))
     return out
 

@@ -22,6 +22,7 @@ class Matcher:
     def __init__(self, bundle: IndexBundle, config: Config, embedder=None):
         self.bundle = bundle
         self.cfg = config.match
+        self.llm_cfg = config.llm
         self.embedder = embedder
         self.priors = sty_prior_matrix(bundle.sty)
         self.kind_priors = kind_prior_matrix()
@@ -57,26 +58,33 @@ class Matcher:
     def rank(self, si: SystemIndex, q, avecs: np.ndarray, dist: np.ndarray, ids: np.ndarray) -> MatchResult:
         """The stage chain for one query against one system."""
         cfg, on = self.cfg, set(self.cfg.sources)
+        direct = q.direct_anchors  # the query's own anchors; the rest came from an LLM expansion
+        n = len(direct)
         drug_q, drug_rows, drug_fit = self._drug(si, q)
-        lex_q = [si.lexical.query(a) for a in q.anchors]
+        lex_q = [si.lexical.query(a) for a in direct]
         lexical_on = "lexical" in on and cfg.w_lexical > 0
         pool = candidates.pool(si, {
-            "exact": candidates.exact(si, q.anchors) if "exact" in on else [],
+            "exact": candidates.exact(si, direct) if "exact" in on else [],
             "drug": candidates.drug(si, drug_q, drug_rows, drug_fit, cfg.drug_codes) if "drug" in on else [],
-            "dense": candidates.dense(si, dist, ids, cfg.max_codes) if "dense" in on else [],
+            "dense": candidates.dense(si, dist[:n], ids[:n], cfg.max_codes) if "dense" in on else [],
             "lexical": candidates.lexical(si, lex_q, cfg.lexical_k) if lexical_on else [],
+            "llm": candidates.dense(si, dist[n:], ids[n:], self.llm_cfg.pool_codes) if len(q.anchors) > n else [],
         }, cfg.max_strings_per_code)
         if not len(pool.codes):
             return unmapped(si.system, ["not_matched"])
         pool_fit = si.drugs.fit(drug_q, pool.rows) if drug_q is not None else None
         fit = signals.type_fit(si, pool.rows, self.priors.get(q.entity_type), self.kind_priors.get(q.entity_type),
                                cfg.type_prior)
-        sig = signals.compute(si, pool, q.anchors, avecs, lex_q, fit, pool_fit, cfg)
+        sig = signals.compute(si, pool, direct, avecs[:n], lex_q, fit, pool_fit, cfg)
+        if len(q.anchors) > n:
+            from ray_app.llm.combine import llm_signal
+
+            sig.llm = llm_signal(si, pool.rows, sig.dense, avecs[n:], q.llm_kinds, q.llm_stys, self.llm_cfg)
         agg = aggregate.per_code(signals.row_score(sig, cfg, drug_q is not None), pool.owner, len(pool.codes),
                                  cfg.w_agg)
         covered = {}
         if si.drugs is None:  # SNOMED CT: prefer a broader concept over a more specific, different one
-            agg, covered = broader.refine(si, pool, agg, q.anchors, cfg)
+            agg, covered = broader.refine(si, pool, agg, direct, cfg)
         result = decide.decide(decide.candidates(si, pool, sig, agg, cfg.top_k), cfg.review_threshold, drug_q,
                                cfg.no_match_threshold)
         best = int(np.argmax(agg.score))

@@ -24,6 +24,7 @@ class RowSignals:
     sty: np.ndarray
     drug: np.ndarray
     context: np.ndarray  # count of meaning-changing words each row adds (0 when w_context is 0)
+    llm: np.ndarray | None = None  # the LLM expansion blend (ray_app.llm.combine), None without an expansion
 
 
 def type_fit(si, rows: np.ndarray, sty_prior: np.ndarray | None, kind_prior: np.ndarray | None, mode: str):
@@ -71,7 +72,8 @@ def compute(si, pool: Pool, anchors: list[str], avecs: np.ndarray, lex_q, fit: n
 
 
 def row_score(sig: RowSignals, cfg, with_drug: bool) -> np.ndarray:
-    score = cfg.w_dense * sig.dense + cfg.w_fuzzy * sig.fuzzy + cfg.w_lexical * sig.lexical + cfg.w_sty * sig.sty
+    dense = sig.dense if sig.llm is None else np.maximum(sig.dense, sig.llm)
+    score = cfg.w_dense * dense + cfg.w_fuzzy * sig.fuzzy + cfg.w_lexical * sig.lexical + cfg.w_sty * sig.sty
     if cfg.w_context:
         score = score - cfg.w_context * sig.context
     if with_drug:

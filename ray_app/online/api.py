@@ -131,7 +131,7 @@ def build_api(backend: Backend, config: Config) -> FastAPI:
 
     async def run(endpoint: str, pairs: list[tuple[str, str]], top_k: int, weights: dict | None, llm: bool):
         if llm and not backend.llm_available:
-            raise ApiProblem(501, "llm=true needs an LLM deployment in this Serve app, and none is configured; "
+            raise ApiProblem(501, "llm=true needs an LLM deployment in this Serve app (harmonize serve --llm full), and none is configured; "
                                   "send llm=false (the default)", type="llm-not-configured")
         request_id = uuid.uuid4().hex
         t0 = time.perf_counter()

@@ -183,7 +183,7 @@ def build_models(config: Config, weight_names: list[str]) -> SimpleNamespace:
     text_field = Field(min_length=1, max_length=s.max_text_chars, description="the clinical entity as written")
     type_field = Field(min_length=1, max_length=64, description="Medicine, Diagnosis, Procedure or Lab (variants accepted)")
     top_k_field = Field(default_k, ge=1, le=s.max_top_k, description="candidates to return")
-    llm_field = Field(False, description="LLM re-ranking (needs an LLM deployment in the app; 501 otherwise)")
+    llm_field = Field(False, description="the LLM stage: expansion and/or shortlist re-rank as llm.mode says (needs an app served with --llm; 501 otherwise)")
     weights_field = Field(None, description="re-rank the shortlist under these weights")
 
     class MapRequest(BaseModel):
