@@ -94,7 +94,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Acetaminophen 500 MG Oral Tablet",
    "sty": "Clinical Drug",
    "tty": "SCD",
-   "confidence": 0.9149,
+   "confidence": 0.9835,
    "flags": [],
    "candidates": [
     {
@@ -111,7 +111,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.8881,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.97
+      "drug": 0.97,
+      "llm": 0.0
      },
      "matched": "Acetaminophen 500 MG Oral Tablet",
      "via": [
@@ -134,7 +135,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 1.0,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.71
+      "drug": 0.71,
+      "llm": 0.0
      },
      "matched": "Acetaminophen 500 MG",
      "via": [
@@ -158,7 +160,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.6044,
       "sty": 0.9,
       "agreement": 0.0,
-      "drug": 0.6
+      "drug": 0.6,
+      "llm": 0.0
      },
      "matched": "Acetaminophen",
      "via": [
@@ -168,71 +171,6 @@ window.HARMONIZE_RECORDED = {
     },
     {
      "rank": 4,
-     "system": "RXNORM",
-     "code": "313782",
-     "description": "Acetaminophen 325 MG Oral Tablet",
-     "sty": "Clinical Drug",
-     "tty": "SCD",
-     "score": 1.1787,
-     "signals": {
-      "dense": 0.8259,
-      "fuzzy": 0.7906,
-      "lexical": 0.4078,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.47
-     },
-     "matched": "Acetaminophen 325 MG Oral Tablet",
-     "via": [
-      "drug",
-      "dense"
-     ]
-    },
-    {
-     "rank": 5,
-     "system": "RXNORM",
-     "code": "209387",
-     "description": "Acetaminophen 325 MG Oral Tablet [Tylenol]",
-     "sty": "Clinical Drug",
-     "tty": "SBD",
-     "score": 1.1335,
-     "signals": {
-      "dense": 0.7883,
-      "fuzzy": 0.7444,
-      "lexical": 0.2779,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.45
-     },
-     "matched": "Acetaminophen 325 MG Oral Tablet [Tylenol]",
-     "via": [
-      "drug",
-      "dense"
-     ]
-    },
-    {
-     "rank": 6,
-     "system": "RXNORM",
-     "code": "437158",
-     "description": "Acetaminophen 100 MG",
-     "sty": "Clinical Drug",
-     "tty": "SCDC",
-     "score": 1.0993,
-     "signals": {
-      "dense": 0.9254,
-      "fuzzy": 0.95,
-      "lexical": 0.4864,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.21
-     },
-     "matched": "Acetaminophen 100 MG",
-     "via": [
-      "dense"
-     ]
-    },
-    {
-     "rank": 7,
      "system": "RXNORM",
      "code": "1087607",
      "description": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 50 MG Oral Tablet",
@@ -245,7 +183,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.5802,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.2725
+      "drug": 0.2725,
+      "llm": 0.0
      },
      "matched": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 50 MG Oral Tablet",
      "via": [
@@ -255,7 +194,7 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 8,
+     "rank": 5,
      "system": "RXNORM",
      "code": "1117245",
      "description": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 25 MG Oral Capsule",
@@ -268,7 +207,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.5522,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.2725
+      "drug": 0.2725,
+      "llm": 0.0
      },
      "matched": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 25 MG Oral Capsule",
      "via": [
@@ -277,7 +217,7 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 9,
+     "rank": 6,
      "system": "RXNORM",
      "code": "1092189",
      "description": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 25 MG Oral Tablet",
@@ -290,7 +230,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.5854,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.2725
+      "drug": 0.2725,
+      "llm": 0.0
      },
      "matched": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 25 MG Oral Tablet",
      "via": [
@@ -300,7 +241,7 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 10,
+     "rank": 7,
      "system": "RXNORM",
      "code": "1052467",
      "description": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 12.5 MG Oral Tablet",
@@ -313,15 +254,85 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.5318,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.2725
+      "drug": 0.2725,
+      "llm": 0.0
      },
      "matched": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 12.5 MG Oral Tablet",
      "via": [
       "drug",
       "dense"
      ]
+    },
+    {
+     "rank": 8,
+     "system": "RXNORM",
+     "code": "313782",
+     "description": "Acetaminophen 325 MG Oral Tablet",
+     "sty": "Clinical Drug",
+     "tty": "SCD",
+     "score": 1.0377,
+     "signals": {
+      "dense": 0.8259,
+      "fuzzy": 0.7906,
+      "lexical": 0.4078,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.235,
+      "llm": 0.0
+     },
+     "matched": "Acetaminophen 325 MG Oral Tablet",
+     "via": [
+      "dense"
+     ]
+    },
+    {
+     "rank": 9,
+     "system": "RXNORM",
+     "code": "437158",
+     "description": "Acetaminophen 100 MG",
+     "sty": "Clinical Drug",
+     "tty": "SCDC",
+     "score": 1.0363,
+     "signals": {
+      "dense": 0.9254,
+      "fuzzy": 0.95,
+      "lexical": 0.4864,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.105,
+      "llm": 0.0
+     },
+     "matched": "Acetaminophen 100 MG",
+     "via": [
+      "dense"
+     ]
+    },
+    {
+     "rank": 10,
+     "system": "RXNORM",
+     "code": "856962",
+     "description": "Acetaminophen 500 MG / Hydrocodone Bitartrate 5 MG Oral Capsule",
+     "sty": "Clinical Drug",
+     "tty": "SCD",
+     "score": 1.0351,
+     "signals": {
+      "dense": 0.7823,
+      "fuzzy": 0.7469,
+      "lexical": 0.5162,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.2725,
+      "llm": 0.0
+     },
+     "matched": "Acetaminophen 500 MG / Hydrocodone Bitartrate 5 MG Oral Capsule",
+     "via": [
+      "drug",
+      "dense"
+     ]
     }
    ],
+   "llm_expansion": "",
+   "llm_reason": "",
    "anchors": [
     "paracetamol 500 mg",
     "acetaminophen 500 mg"
@@ -333,7 +344,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Aspirin",
    "sty": "Pharmacologic Substance",
    "tty": "IN",
-   "confidence": 0.819,
+   "confidence": 0.9158,
    "flags": [
     "ingredient_fallback"
    ],
@@ -352,7 +363,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.7791,
       "sty": 0.9,
       "agreement": 0.0,
-      "drug": 0.6
+      "drug": 0.6,
+      "llm": 0.0
      },
      "matched": "Aspirin",
      "via": [
@@ -368,14 +380,15 @@ window.HARMONIZE_RECORDED = {
      "description": "aspirin 81 MG Oral Capsule",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.1675,
+     "score": 1.0265,
      "signals": {
       "dense": 0.8099,
       "fuzzy": 0.7425,
       "lexical": 0.438,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.47
+      "drug": 0.235,
+      "llm": 0.0
      },
      "matched": "aspirin 81 MG Oral Capsule",
      "via": [
@@ -391,14 +404,15 @@ window.HARMONIZE_RECORDED = {
      "description": "aspirin 81 MG Oral Capsule",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.1675,
+     "score": 1.0265,
      "signals": {
       "dense": 0.8099,
       "fuzzy": 0.7425,
       "lexical": 0.438,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.47
+      "drug": 0.235,
+      "llm": 0.0
      },
      "matched": "aspirin 81 MG Oral Capsule",
      "via": [
@@ -414,14 +428,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Aspirin 81 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.1632,
+     "score": 1.0222,
      "signals": {
       "dense": 0.8005,
       "fuzzy": 0.7506,
       "lexical": 0.468,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.47
+      "drug": 0.235,
+      "llm": 0.0
      },
      "matched": "Aspirin 81 MG Oral Tablet",
      "via": [
@@ -436,14 +451,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Aspirin 500 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.1621,
+     "score": 1.0211,
      "signals": {
       "dense": 0.7929,
       "fuzzy": 0.7425,
       "lexical": 0.5512,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.47
+      "drug": 0.235,
+      "llm": 0.0
      },
      "matched": "Aspirin 500 MG Oral Tablet",
      "via": [
@@ -458,14 +474,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Aspirin 650 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.1514,
+     "score": 1.0104,
      "signals": {
       "dense": 0.7809,
       "fuzzy": 0.7425,
       "lexical": 0.4935,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.47
+      "drug": 0.235,
+      "llm": 0.0
      },
      "matched": "Aspirin 650 MG Oral Tablet",
      "via": [
@@ -480,14 +497,15 @@ window.HARMONIZE_RECORDED = {
      "description": "aspirin 325 MG Oral Capsule",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.1435,
+     "score": 1.0025,
      "signals": {
       "dense": 0.7702,
       "fuzzy": 0.7098,
       "lexical": 0.5072,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.47
+      "drug": 0.235,
+      "llm": 0.0
      },
      "matched": "aspirin 325 MG Oral Capsule",
      "via": [
@@ -502,14 +520,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Aspirin 325 MG Oral Tablet",
      "sty": "Clinical Drug",
      "tty": "SCD",
-     "score": 1.1316,
+     "score": 0.9906,
      "signals": {
       "dense": 0.7482,
       "fuzzy": 0.7168,
       "lexical": 0.5479,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.47
+      "drug": 0.235,
+      "llm": 0.0
      },
      "matched": "Aspirin 325 MG Oral Tablet",
      "via": [
@@ -521,47 +540,54 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 9,
      "system": "RXNORM",
-     "code": "432638",
-     "description": "Acetaminophen 250 MG / Aspirin 250 MG Oral Tablet",
-     "sty": "Clinical Drug",
-     "tty": "SCD",
-     "score": 1.0014,
+     "code": "226716",
+     "description": "Aspirin / Dipyridamole",
+     "sty": "Pharmacologic Substance",
+     "tty": "IN",
+     "score": 0.9678,
      "signals": {
-      "dense": 0.7785,
-      "fuzzy": 0.6348,
-      "lexical": 0.4522,
-      "sty": 1.0,
+      "dense": 0.7115,
+      "fuzzy": 0.6227,
+      "lexical": 0.4825,
+      "sty": 0.9,
       "agreement": 0.0,
-      "drug": 0.235
+      "drug": 0.3,
+      "llm": 0.0
      },
-     "matched": "Acetaminophen 250 MG / Aspirin 250 MG Oral Tablet",
+     "matched": "Aspirin / Dipyridamole",
      "via": [
-      "dense"
+      "drug",
+      "dense",
+      "lexical"
      ]
     },
     {
      "rank": 10,
      "system": "RXNORM",
-     "code": "318272",
-     "description": "Aspirin 81 MG Chewable Tablet",
-     "sty": "Clinical Drug",
-     "tty": "SCD",
-     "score": 1.0008,
+     "code": "214250",
+     "description": "Aspirin / Caffeine",
+     "sty": "Pharmacologic Substance",
+     "tty": "IN",
+     "score": 0.9668,
      "signals": {
-      "dense": 0.6974,
-      "fuzzy": 0.7205,
-      "lexical": 0.3894,
-      "sty": 1.0,
+      "dense": 0.7044,
+      "fuzzy": 0.6259,
+      "lexical": 0.5533,
+      "sty": 0.9,
       "agreement": 0.0,
-      "drug": 0.32
+      "drug": 0.3,
+      "llm": 0.0
      },
-     "matched": "Aspirin 81 MG Chewable Tablet",
+     "matched": "Aspirin / Caffeine",
      "via": [
       "drug",
+      "dense",
       "lexical"
      ]
     }
    ],
+   "llm_expansion": "",
+   "llm_reason": "",
    "anchors": [
     "aspirin 10 mg"
    ]
@@ -572,7 +598,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Asthma",
    "sty": "Disease or Syndrome",
    "tty": "PT",
-   "confidence": 0.8993,
+   "confidence": 0.9323,
    "flags": [],
    "candidates": [
     {
@@ -589,7 +615,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 1.0,
       "sty": 1.0,
       "agreement": 0.9279,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Asthma",
      "via": [
@@ -601,20 +628,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 2,
      "system": "SNOMEDCT_US",
-     "code": "389145006",
-     "description": "Allergic asthma",
+     "code": "71892000",
+     "description": "Cardiac asthma",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.9305,
+     "score": 0.8635,
      "signals": {
-      "dense": 0.8885,
-      "fuzzy": 0.7857,
-      "lexical": 0.6725,
+      "dense": 0.8033,
+      "fuzzy": 0.8,
+      "lexical": 0.7378,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Allergic asthma",
+     "matched": "Cardiac asthma",
      "via": [
       "dense",
       "lexical"
@@ -623,20 +651,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 3,
      "system": "SNOMEDCT_US",
-     "code": "71892000",
-     "description": "Cardiac asthma",
+     "code": "389145006",
+     "description": "Allergic asthma",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.899,
+     "score": 0.8331,
      "signals": {
-      "dense": 0.8033,
-      "fuzzy": 0.8,
-      "lexical": 0.7378,
+      "dense": 0.8885,
+      "fuzzy": 0.7857,
+      "lexical": 0.6725,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Cardiac asthma",
+     "matched": "Allergic asthma",
      "via": [
       "dense",
       "lexical"
@@ -649,14 +678,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Exacerbation of asthma",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.8869,
+     "score": 0.8285,
      "signals": {
       "dense": 0.7993,
       "fuzzy": 0.7143,
       "lexical": 0.6316,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Exacerbation of asthma",
      "via": [
@@ -667,20 +697,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 5,
      "system": "SNOMEDCT_US",
-     "code": "266361008",
-     "description": "Non-allergic asthma",
+     "code": "304527002",
+     "description": "Acute asthma",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.8746,
+     "score": 0.8261,
      "signals": {
-      "dense": 0.7855,
-      "fuzzy": 0.74,
-      "lexical": 0.5394,
+      "dense": 0.7912,
+      "fuzzy": 0.8333,
+      "lexical": 0.7561,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Non-allergic asthma",
+     "matched": "Acute asthma",
      "via": [
       "dense",
       "lexical"
@@ -689,20 +720,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 6,
      "system": "SNOMEDCT_US",
-     "code": "304527002",
-     "description": "Acute asthma",
+     "code": "266361008",
+     "description": "Non-allergic asthma",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.8738,
+     "score": 0.8261,
      "signals": {
-      "dense": 0.7912,
-      "fuzzy": 0.8333,
-      "lexical": 0.7561,
+      "dense": 0.7855,
+      "fuzzy": 0.74,
+      "lexical": 0.5394,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Acute asthma",
+     "matched": "Non-allergic asthma",
      "via": [
       "dense",
       "lexical"
@@ -715,14 +747,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Intermittent asthma",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.8638,
+     "score": 0.8261,
      "signals": {
       "dense": 0.7606,
       "fuzzy": 0.74,
       "lexical": 0.6485,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Intermittent asthma",
      "via": [
@@ -733,40 +766,19 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 8,
      "system": "SNOMEDCT_US",
-     "code": "160377001",
-     "description": "Family history: Asthma",
-     "sty": "Finding",
-     "tty": "PT",
-     "score": 0.8577,
-     "signals": {
-      "dense": 0.7362,
-      "fuzzy": 0.9,
-      "lexical": 0.6828,
-      "sty": 1.0,
-      "agreement": 0.7885,
-      "drug": 0.0
-     },
-     "matched": "FH: Asthma",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 9,
-     "system": "SNOMEDCT_US",
      "code": "31387002",
      "description": "Exercise-induced asthma",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.8405,
+     "score": 0.8261,
      "signals": {
       "dense": 0.7362,
       "fuzzy": 0.7069,
       "lexical": 0.5326,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Exercise-induced asthma",
      "via": [
@@ -775,28 +787,53 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 10,
+     "rank": 9,
      "system": "SNOMEDCT_US",
      "code": "426656000",
      "description": "Severe persistent asthma",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.8308,
+     "score": 0.8261,
      "signals": {
       "dense": 0.7213,
       "fuzzy": 0.7,
       "lexical": 0.5379,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Severe persistent asthma",
      "via": [
       "dense",
       "lexical"
      ]
+    },
+    {
+     "rank": 10,
+     "system": "SNOMEDCT_US",
+     "code": "426979002",
+     "description": "Mild persistent asthma",
+     "sty": "Disease or Syndrome",
+     "tty": "PT",
+     "score": 0.8261,
+     "signals": {
+      "dense": 0.7193,
+      "fuzzy": 0.7143,
+      "lexical": 0.5205,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Mild persistent asthma",
+     "via": [
+      "dense"
+     ]
     }
    ],
+   "llm_expansion": "",
+   "llm_reason": "",
    "anchors": [
     "asthma"
    ]
@@ -807,7 +844,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Right sided abdominal pain",
    "sty": "Finding",
    "tty": "PT",
-   "confidence": 0.6679,
+   "confidence": 0.6407,
    "flags": [],
    "candidates": [
     {
@@ -817,14 +854,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Right sided abdominal pain",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.9019,
+     "score": 0.8877,
      "signals": {
       "dense": 0.8706,
       "fuzzy": 0.4444,
       "lexical": 0.2747,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Right sided abdominal pain",
      "via": [
@@ -838,14 +876,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Left sided abdominal pain",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.8876,
+     "score": 0.8639,
      "signals": {
       "dense": 0.8663,
       "fuzzy": 0.3494,
       "lexical": 0.1407,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Left sided abdominal pain",
      "via": [
@@ -859,14 +898,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Upper abdominal pain",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.866,
+     "score": 0.8596,
      "signals": {
       "dense": 0.8079,
       "fuzzy": 0.4872,
       "lexical": 0.3302,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Upper abdominal pain",
      "via": [
@@ -881,14 +921,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Right upper quadrant pain",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.829,
+     "score": 0.821,
      "signals": {
       "dense": 0.7355,
       "fuzzy": 0.583,
       "lexical": 0.4355,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Right upper quadrant pain",
      "via": [
@@ -903,14 +944,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Abdominal pain",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.821,
+     "score": 0.8146,
      "signals": {
       "dense": 0.7639,
       "fuzzy": 0.3194,
       "lexical": 0.1692,
       "sty": 1.0,
       "agreement": 0.7919,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Abdominal pain",
      "via": [
@@ -924,14 +966,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Left upper quadrant pain",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.8124,
+     "score": 0.7948,
      "signals": {
       "dense": 0.7284,
       "fuzzy": 0.477,
       "lexical": 0.3016,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Left upper quadrant pain",
      "via": [
@@ -946,14 +989,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Lower abdominal pain",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.8041,
+     "score": 0.7922,
      "signals": {
       "dense": 0.7379,
       "fuzzy": 0.3333,
       "lexical": 0.1553,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Lower abdominal pain",
      "via": [
@@ -967,14 +1011,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Generalized abdominal pain",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.7961,
+     "score": 0.7832,
      "signals": {
       "dense": 0.7249,
       "fuzzy": 0.3452,
       "lexical": 0.1532,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Generalized abdominal pain",
      "via": [
@@ -988,14 +1033,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Localized abdominal pain",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.7923,
+     "score": 0.7792,
      "signals": {
       "dense": 0.7213,
       "fuzzy": 0.3171,
       "lexical": 0.1525,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Localized abdominal pain",
      "via": [
@@ -1009,14 +1055,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Right lower quadrant pain",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.7782,
+     "score": 0.7775,
      "signals": {
       "dense": 0.6794,
       "fuzzy": 0.4544,
       "lexical": 0.277,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Right lower quadrant pain",
      "via": [
@@ -1024,6 +1071,8 @@ window.HARMONIZE_RECORDED = {
      ]
     }
    ],
+   "llm_expansion": "",
+   "llm_reason": "",
    "anchors": [
     "persistent pain on the upper right portion of your abdomen"
    ]
@@ -1034,7 +1083,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Plain X-ray of chest",
    "sty": "Diagnostic Procedure",
    "tty": "PT",
-   "confidence": 0.7925,
+   "confidence": 0.8318,
    "flags": [],
    "candidates": [
     {
@@ -1044,14 +1093,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Plain X-ray of chest",
      "sty": "Diagnostic Procedure",
      "tty": "PT",
-     "score": 1.0026,
+     "score": 0.9803,
      "signals": {
       "dense": 0.9494,
       "fuzzy": 0.8929,
       "lexical": 0.8172,
       "sty": 1.0,
       "agreement": 0.9908,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Plain chest X-ray",
      "via": [
@@ -1066,14 +1116,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Screening chest X-ray",
      "sty": "Diagnostic Procedure",
      "tty": "PT",
-     "score": 0.9481,
+     "score": 0.918,
      "signals": {
       "dense": 0.8961,
       "fuzzy": 0.8438,
       "lexical": 0.8691,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Screening chest X-ray",
      "via": [
@@ -1088,14 +1139,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Chest imaging",
      "sty": "Diagnostic Procedure",
      "tty": "PT",
-     "score": 0.8485,
+     "score": 0.8294,
      "signals": {
       "dense": 0.7582,
       "fuzzy": 0.6763,
       "lexical": 0.4381,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Chest imaging",
      "via": [
@@ -1110,14 +1162,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Opening of chest",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.7447,
+     "score": 0.716,
      "signals": {
       "dense": 0.6043,
       "fuzzy": 0.5929,
       "lexical": 0.4441,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Opening of chest",
      "via": [
@@ -1132,14 +1185,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Physiotherapy of chest",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.7336,
+     "score": 0.7119,
      "signals": {
       "dense": 0.5926,
       "fuzzy": 0.5664,
       "lexical": 0.4015,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Physiotherapy of chest",
      "via": [
@@ -1150,39 +1204,19 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 6,
      "system": "SNOMEDCT_US",
-     "code": "385488000",
-     "description": "Surgical procedure on chest wall",
-     "sty": "Therapeutic or Preventive Procedure",
-     "tty": "PT",
-     "score": 0.7224,
-     "signals": {
-      "dense": 0.5836,
-      "fuzzy": 0.5474,
-      "lexical": 0.3144,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Surgical procedure on chest wall",
-     "via": [
-      "dense"
-     ]
-    },
-    {
-     "rank": 7,
-     "system": "SNOMEDCT_US",
      "code": "277666002",
      "description": "X-ray guided biopsy",
      "sty": "Diagnostic Procedure",
      "tty": "PT",
-     "score": 0.7222,
+     "score": 0.6871,
      "signals": {
       "dense": 0.5683,
       "fuzzy": 0.4792,
       "lexical": 0.577,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "X-ray guided biopsy",
      "via": [
@@ -1191,46 +1225,70 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 8,
+     "rank": 7,
      "system": "SNOMEDCT_US",
-     "code": "241547009",
-     "description": "Computed tomography of heart",
+     "code": "385488000",
+     "description": "Surgical procedure on chest wall",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.666,
+     "score": 0.6793,
      "signals": {
-      "dense": 0.5355,
-      "fuzzy": 0.359,
-      "lexical": 0.0,
+      "dense": 0.5836,
+      "fuzzy": 0.5474,
+      "lexical": 0.3144,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Computed tomography of heart",
+     "matched": "Surgical procedure on chest wall",
      "via": [
       "dense"
      ]
     },
     {
-     "rank": 9,
+     "rank": 8,
      "system": "SNOMEDCT_US",
      "code": "168734001",
      "description": "Standard chest X-ray abnormal",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.6635,
+     "score": 0.644,
      "signals": {
       "dense": 0.8092,
       "fuzzy": 0.775,
       "lexical": 0.7742,
       "sty": 0.2,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Standard chest X-ray abnormal",
      "via": [
       "dense",
       "lexical"
+     ]
+    },
+    {
+     "rank": 9,
+     "system": "SNOMEDCT_US",
+     "code": "241547009",
+     "description": "Computed tomography of heart",
+     "sty": "Therapeutic or Preventive Procedure",
+     "tty": "PT",
+     "score": 0.644,
+     "signals": {
+      "dense": 0.5355,
+      "fuzzy": 0.359,
+      "lexical": 0.0,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Computed tomography of heart",
+     "via": [
+      "dense"
      ]
     },
     {
@@ -1240,14 +1298,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Computed tomography of breast",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.6487,
+     "score": 0.644,
      "signals": {
       "dense": 0.5115,
       "fuzzy": 0.325,
       "lexical": 0.0,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Computed tomography of breast",
      "via": [
@@ -1255,6 +1314,8 @@ window.HARMONIZE_RECORDED = {
      ]
     }
    ],
+   "llm_expansion": "",
+   "llm_reason": "",
    "anchors": [
     "chest xr",
     "chest x-ray"
@@ -1266,7 +1327,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Appendectomy",
    "sty": "Therapeutic or Preventive Procedure",
    "tty": "PT",
-   "confidence": 0.7561,
+   "confidence": 0.9208,
    "flags": [],
    "candidates": [
     {
@@ -1276,17 +1337,19 @@ window.HARMONIZE_RECORDED = {
      "description": "Appendectomy",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.867,
+     "score": 1.05,
      "signals": {
-      "dense": 0.8015,
-      "fuzzy": 0.4675,
-      "lexical": 0.4534,
+      "dense": 1.0,
+      "fuzzy": 1.0,
+      "lexical": 1.0,
       "sty": 1.0,
-      "agreement": 0.7555,
-      "drug": 0.0
+      "agreement": 0.8673,
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Excision of appendix",
+     "matched": "Appendectomy",
      "via": [
+      "exact",
       "dense",
       "lexical"
      ]
@@ -1298,35 +1361,84 @@ window.HARMONIZE_RECORDED = {
      "description": "Emergency appendectomy",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.7226,
+     "score": 0.9307,
      "signals": {
-      "dense": 0.6133,
-      "fuzzy": 0.4783,
-      "lexical": 0.0,
+      "dense": 0.8753,
+      "fuzzy": 0.8529,
+      "lexical": 0.7124,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Emergency appendectomy",
      "via": [
-      "dense"
+      "dense",
+      "lexical"
      ]
     },
     {
      "rank": 3,
      "system": "SNOMEDCT_US",
+     "code": "6025007",
+     "description": "Laparoscopic appendectomy",
+     "sty": "Therapeutic or Preventive Procedure",
+     "tty": "PT",
+     "score": 0.8661,
+     "signals": {
+      "dense": 0.8157,
+      "fuzzy": 0.8243,
+      "lexical": 0.6761,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Laparoscopic appendectomy",
+     "via": [
+      "dense",
+      "lexical"
+     ]
+    },
+    {
+     "rank": 4,
+     "system": "SNOMEDCT_US",
+     "code": "428251008",
+     "description": "History of appendectomy",
+     "sty": "Finding",
+     "tty": "PT",
+     "score": 0.6741,
+     "signals": {
+      "dense": 0.8821,
+      "fuzzy": 0.8429,
+      "lexical": 0.7941,
+      "sty": 0.2,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "History of appendectomy",
+     "via": [
+      "dense",
+      "lexical"
+     ]
+    },
+    {
+     "rank": 5,
+     "system": "SNOMEDCT_US",
      "code": "21371007",
      "description": "Operation on abdominal region",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.7093,
+     "score": 0.6698,
      "signals": {
       "dense": 0.6022,
       "fuzzy": 0.3585,
       "lexical": 0.0,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Operation on abdominal region",
      "via": [
@@ -1334,20 +1446,21 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 4,
+     "rank": 6,
      "system": "SNOMEDCT_US",
      "code": "387713003",
      "description": "Surgical procedure",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.6949,
+     "score": 0.6684,
      "signals": {
       "dense": 0.5764,
       "fuzzy": 0.4048,
       "lexical": 0.0,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Surgical procedure",
      "via": [
@@ -1355,64 +1468,23 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 5,
-     "system": "SNOMEDCT_US",
-     "code": "6025007",
-     "description": "Laparoscopic appendectomy",
-     "sty": "Therapeutic or Preventive Procedure",
-     "tty": "PT",
-     "score": 0.6877,
-     "signals": {
-      "dense": 0.5667,
-      "fuzzy": 0.3878,
-      "lexical": 0.0,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Laparoscopic appendectomy",
-     "via": [
-      "dense"
-     ]
-    },
-    {
-     "rank": 6,
-     "system": "SNOMEDCT_US",
-     "code": "107938000",
-     "description": "Small intestine excision",
-     "sty": "Therapeutic or Preventive Procedure",
-     "tty": "PT",
-     "score": 0.682,
-     "signals": {
-      "dense": 0.5669,
-      "fuzzy": 0.2708,
-      "lexical": 0.0,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Small intestine excision",
-     "via": [
-      "dense"
-     ]
-    },
-    {
      "rank": 7,
      "system": "SNOMEDCT_US",
-     "code": "177250006",
-     "description": "Abdominoplasty",
+     "code": "6832004",
+     "description": "Atherectomy",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.6745,
+     "score": 0.6576,
      "signals": {
-      "dense": 0.5478,
-      "fuzzy": 0.3684,
+      "dense": 0.5254,
+      "fuzzy": 0.6957,
       "lexical": 0.0,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Abdominoplasty",
+     "matched": "Atherectomy",
      "via": [
       "dense"
      ]
@@ -1420,20 +1492,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 8,
      "system": "SNOMEDCT_US",
-     "code": "427107006",
-     "description": "Excision of accessory uterus",
+     "code": "107938000",
+     "description": "Small intestine excision",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.6592,
+     "score": 0.6568,
      "signals": {
-      "dense": 0.5259,
-      "fuzzy": 0.3462,
+      "dense": 0.5669,
+      "fuzzy": 0.3125,
       "lexical": 0.0,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Excision of accessory uterus",
+     "matched": "Small intestine excision",
      "via": [
       "dense"
      ]
@@ -1441,20 +1514,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 9,
      "system": "SNOMEDCT_US",
-     "code": "118831003",
-     "description": "Procedure on intestine",
+     "code": "177250006",
+     "description": "Abdominoplasty",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
      "score": 0.6568,
      "signals": {
-      "dense": 0.5205,
-      "fuzzy": 0.3696,
+      "dense": 0.5478,
+      "fuzzy": 0.3846,
       "lexical": 0.0,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Procedure on intestine",
+     "matched": "Abdominoplasty",
      "via": [
       "dense"
      ]
@@ -1462,27 +1536,31 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 10,
      "system": "SNOMEDCT_US",
-     "code": "53442002",
-     "description": "Excision of stomach structure",
+     "code": "427107006",
+     "description": "Excision of accessory uterus",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.6519,
+     "score": 0.6568,
      "signals": {
-      "dense": 0.5124,
-      "fuzzy": 0.3774,
+      "dense": 0.5259,
+      "fuzzy": 0.3462,
       "lexical": 0.0,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Excision of stomach structure",
+     "matched": "Excision of accessory uterus",
      "via": [
       "dense"
      ]
     }
    ],
+   "llm_expansion": "",
+   "llm_reason": "",
    "anchors": [
-    "appendix removal surgery"
+    "appendix removal surgery",
+    "appendectomy"
    ]
   },
   "lab|bilirubin": {
@@ -1491,7 +1569,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Bilirubin, total measurement",
    "sty": "Laboratory Procedure",
    "tty": "PT",
-   "confidence": 0.9233,
+   "confidence": 0.8399,
    "flags": [],
    "candidates": [
     {
@@ -1501,14 +1579,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Bilirubin, total measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 1.0008,
+     "score": 0.9591,
      "signals": {
       "dense": 0.9424,
       "fuzzy": 0.9375,
       "lexical": 0.8274,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Bilirubin, total measurement",
      "via": [
@@ -1523,14 +1602,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Bilirubin",
      "sty": "Pharmacologic Substance",
      "tty": "PT",
-     "score": 0.78,
+     "score": 0.795,
      "signals": {
       "dense": 1.0,
       "fuzzy": 1.0,
       "lexical": 1.0,
-      "sty": 0.1,
+      "sty": 0.15,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Bilirubin",
      "via": [
@@ -1542,22 +1622,24 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 3,
      "system": "SNOMEDCT_US",
-     "code": "43396009",
-     "description": "Hemoglobin A1c measurement",
-     "sty": "Laboratory Procedure",
+     "code": "422329009",
+     "description": "Hall's bilirubin stain",
+     "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.691,
+     "score": 0.6656,
      "signals": {
-      "dense": 0.5255,
-      "fuzzy": 0.6842,
-      "lexical": 0.3037,
-      "sty": 1.0,
+      "dense": 0.6648,
+      "fuzzy": 0.7903,
+      "lexical": 0.5727,
+      "sty": 0.7,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Hemoglobin A1c measurement",
+     "matched": "Hall's bilirubin stain",
      "via": [
-      "dense"
+      "dense",
+      "lexical"
      ]
     },
     {
@@ -1567,14 +1649,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Measurement procedure",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6676,
+     "score": 0.65,
      "signals": {
       "dense": 0.4837,
       "fuzzy": 0.6057,
       "lexical": 0.4585,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Measurement procedure",
      "via": [
@@ -1585,18 +1668,63 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 5,
      "system": "SNOMEDCT_US",
+     "code": "43396009",
+     "description": "Hemoglobin A1c measurement",
+     "sty": "Laboratory Procedure",
+     "tty": "PT",
+     "score": 0.6374,
+     "signals": {
+      "dense": 0.5255,
+      "fuzzy": 0.6842,
+      "lexical": 0.3037,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Hemoglobin A1c measurement",
+     "via": [
+      "dense"
+     ]
+    },
+    {
+     "rank": 6,
+     "system": "SNOMEDCT_US",
+     "code": "250736004",
+     "description": "Creatine kinase MB isoenzyme/total creatine kinase ratio measurement",
+     "sty": "Laboratory Procedure",
+     "tty": "PT",
+     "score": 0.6374,
+     "signals": {
+      "dense": 0.4881,
+      "fuzzy": 0.546,
+      "lexical": 0.1644,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Creatine kinase MB isoenzyme/total creatine kinase ratio measurement",
+     "via": [
+      "dense"
+     ]
+    },
+    {
+     "rank": 7,
+     "system": "SNOMEDCT_US",
      "code": "104733005",
      "description": "Homocysteine measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6552,
+     "score": 0.6374,
      "signals": {
       "dense": 0.4663,
       "fuzzy": 0.6549,
       "lexical": 0.3876,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Homocysteine measurement",
      "via": [
@@ -1605,20 +1733,43 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 6,
+     "rank": 8,
+     "system": "SNOMEDCT_US",
+     "code": "128576006",
+     "description": "Computed hemodynamic measurement method",
+     "sty": "Therapeutic or Preventive Procedure",
+     "tty": "PT",
+     "score": 0.6374,
+     "signals": {
+      "dense": 0.4636,
+      "fuzzy": 0.5771,
+      "lexical": 0.2946,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Computed hemodynamic measurement method",
+     "via": [
+      "dense"
+     ]
+    },
+    {
+     "rank": 9,
      "system": "SNOMEDCT_US",
      "code": "38151008",
      "description": "Magnesium measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.653,
+     "score": 0.6374,
      "signals": {
       "dense": 0.4593,
       "fuzzy": 0.6771,
       "lexical": 0.4125,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Magnesium measurement",
      "via": [
@@ -1627,91 +1778,31 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 7,
-     "system": "SNOMEDCT_US",
-     "code": "250736004",
-     "description": "Creatine kinase MB isoenzyme/total creatine kinase ratio measurement",
-     "sty": "Laboratory Procedure",
-     "tty": "PT",
-     "score": 0.6528,
-     "signals": {
-      "dense": 0.4881,
-      "fuzzy": 0.546,
-      "lexical": 0.1644,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Creatine kinase MB isoenzyme/total creatine kinase ratio measurement",
-     "via": [
-      "dense"
-     ]
-    },
-    {
-     "rank": 8,
+     "rank": 10,
      "system": "SNOMEDCT_US",
      "code": "59573005",
      "description": "Potassium measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6392,
+     "score": 0.6374,
      "signals": {
       "dense": 0.437,
       "fuzzy": 0.6771,
       "lexical": 0.426,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Potassium measurement",
      "via": [
       "dense",
       "lexical"
      ]
-    },
-    {
-     "rank": 9,
-     "system": "SNOMEDCT_US",
-     "code": "250745003",
-     "description": "Albumin/creatinine ratio measurement",
-     "sty": "Laboratory Procedure",
-     "tty": "PT",
-     "score": 0.6299,
-     "signals": {
-      "dense": 0.4374,
-      "fuzzy": 0.642,
-      "lexical": 0.2709,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Albumin/creatinine ratio measurement",
-     "via": [
-      "dense"
-     ]
-    },
-    {
-     "rank": 10,
-     "system": "SNOMEDCT_US",
-     "code": "105011006",
-     "description": "Blood urea nitrogen measurement",
-     "sty": "Laboratory Procedure",
-     "tty": "PT",
-     "score": 0.6273,
-     "signals": {
-      "dense": 0.4315,
-      "fuzzy": 0.6707,
-      "lexical": 0.2663,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Blood urea nitrogen measurement",
-     "via": [
-      "dense"
-     ]
     }
    ],
+   "llm_expansion": "",
+   "llm_reason": "",
    "anchors": [
     "bilirubin",
     "bilirubin measurement"
@@ -1723,7 +1814,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Glucose measurement, fasting",
    "sty": "Laboratory Procedure",
    "tty": "PT",
-   "confidence": 0.6781,
+   "confidence": 0.7548,
    "flags": [],
    "candidates": [
     {
@@ -1733,14 +1824,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Glucose measurement, fasting",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.9484,
+     "score": 0.9329,
      "signals": {
       "dense": 0.8926,
       "fuzzy": 0.6626,
       "lexical": 0.7018,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Glucose measurement, fasting",
      "via": [
@@ -1755,14 +1847,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Fasting blood glucose measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.9382,
+     "score": 0.9095,
      "signals": {
       "dense": 0.8735,
       "fuzzy": 0.7871,
       "lexical": 0.6208,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Fasting blood glucose measurement",
      "via": [
@@ -1777,14 +1870,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Glucose measurement, blood",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.7866,
+     "score": 0.7579,
      "signals": {
       "dense": 0.6807,
       "fuzzy": 0.5111,
       "lexical": 0.3706,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Glucose measurement, blood",
      "via": [
@@ -1795,23 +1889,23 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 4,
      "system": "SNOMEDCT_US",
-     "code": "167264005",
-     "description": "Urine glucose test = +",
-     "sty": "Finding",
+     "code": "698472009",
+     "description": "Blood glucose monitoring",
+     "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.6356,
+     "score": 0.636,
      "signals": {
-      "dense": 0.7079,
-      "fuzzy": 0.75,
-      "lexical": 0.6594,
-      "sty": 0.35,
+      "dense": 0.6875,
+      "fuzzy": 0.5,
+      "lexical": 0.3703,
+      "sty": 0.7,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Urine glucose test = +",
+     "matched": "Blood glucose monitoring",
      "via": [
-      "dense",
-      "lexical"
+      "dense"
      ]
     },
     {
@@ -1821,14 +1915,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Laboratory test",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6306,
+     "score": 0.611,
      "signals": {
       "dense": 0.4452,
       "fuzzy": 0.4848,
       "lexical": 0.3402,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Laboratory test",
      "via": [
@@ -1839,20 +1934,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 6,
      "system": "SNOMEDCT_US",
-     "code": "166927002",
-     "description": "Impaired glucose tolerance test",
+     "code": "167264005",
+     "description": "Urine glucose test = +",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.6217,
+     "score": 0.5896,
      "signals": {
-      "dense": 0.7001,
-      "fuzzy": 0.6691,
-      "lexical": 0.5639,
-      "sty": 0.35,
+      "dense": 0.7079,
+      "fuzzy": 0.75,
+      "lexical": 0.6594,
+      "sty": 0.25,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Impaired glucose tolerance test",
+     "matched": "Urine glucose test = +",
      "via": [
       "dense",
       "lexical"
@@ -1861,20 +1957,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 7,
      "system": "SNOMEDCT_US",
-     "code": "167265006",
-     "description": "Urine glucose test = ++",
+     "code": "166927002",
+     "description": "Impaired glucose tolerance test",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.6186,
+     "score": 0.583,
      "signals": {
-      "dense": 0.6825,
-      "fuzzy": 0.7409,
-      "lexical": 0.6594,
-      "sty": 0.35,
+      "dense": 0.7001,
+      "fuzzy": 0.6691,
+      "lexical": 0.5639,
+      "sty": 0.25,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Urine glucose test = ++",
+     "matched": "Impaired glucose tolerance test",
      "via": [
       "dense",
       "lexical"
@@ -1883,20 +1980,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 8,
      "system": "SNOMEDCT_US",
-     "code": "167266007",
-     "description": "Urine glucose test = +++",
+     "code": "167265006",
+     "description": "Urine glucose test = ++",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.6141,
+     "score": 0.583,
      "signals": {
-      "dense": 0.6762,
-      "fuzzy": 0.7321,
+      "dense": 0.6825,
+      "fuzzy": 0.7409,
       "lexical": 0.6594,
-      "sty": 0.35,
+      "sty": 0.25,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Urine glucose test = +++",
+     "matched": "Urine glucose test = ++",
      "via": [
       "dense",
       "lexical"
@@ -1905,20 +2003,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 9,
      "system": "SNOMEDCT_US",
-     "code": "167267003",
-     "description": "Urine glucose test = ++++",
+     "code": "167266007",
+     "description": "Urine glucose test = +++",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.613,
+     "score": 0.583,
      "signals": {
-      "dense": 0.6751,
-      "fuzzy": 0.7238,
+      "dense": 0.6762,
+      "fuzzy": 0.7321,
       "lexical": 0.6594,
-      "sty": 0.35,
+      "sty": 0.25,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Urine glucose test = ++++",
+     "matched": "Urine glucose test = +++",
      "via": [
       "dense",
       "lexical"
@@ -1927,26 +2026,28 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 10,
      "system": "SNOMEDCT_US",
-     "code": "274858002",
-     "description": "Abnormal glucose tolerance test",
-     "sty": "Finding",
+     "code": "252318005",
+     "description": "Immunology laboratory test",
+     "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6112,
+     "score": 0.583,
      "signals": {
-      "dense": 0.6829,
-      "fuzzy": 0.6691,
-      "lexical": 0.5769,
-      "sty": 0.35,
+      "dense": 0.3975,
+      "fuzzy": 0.5,
+      "lexical": 0.2611,
+      "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Abnormal glucose tolerance test",
+     "matched": "Immunology laboratory test",
      "via": [
-      "dense",
-      "lexical"
+      "dense"
      ]
     }
    ],
+   "llm_expansion": "",
+   "llm_reason": "",
    "anchors": [
     "fasting sugar test",
     "fasting glucose test"
@@ -1958,7 +2059,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Sore throat",
    "sty": "Finding",
    "tty": "PT",
-   "confidence": 0.8643,
+   "confidence": 0.9121,
    "flags": [],
    "candidates": [
     {
@@ -1975,7 +2076,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 1.0,
       "sty": 1.0,
       "agreement": 0.9556,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Sore throat",
      "via": [
@@ -1998,7 +2100,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 1.0,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Pain in throat",
      "via": [
@@ -2013,14 +2116,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Throat symptom",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.8403,
+     "score": 0.8148,
      "signals": {
       "dense": 0.7408,
       "fuzzy": 0.6,
       "lexical": 0.5753,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Throat symptom",
      "via": [
@@ -2031,40 +2135,19 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 4,
      "system": "SNOMEDCT_US",
-     "code": "162400007",
-     "description": "Throat irritation",
-     "sty": "Finding",
-     "tty": "PT",
-     "score": 0.8398,
-     "signals": {
-      "dense": 0.7441,
-      "fuzzy": 0.5714,
-      "lexical": 0.5506,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Throat irritation",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 5,
-     "system": "SNOMEDCT_US",
      "code": "162011005",
      "description": "Sore mouth",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.8323,
+     "score": 0.8105,
      "signals": {
       "dense": 0.7275,
       "fuzzy": 0.6667,
       "lexical": 0.5216,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Sore mouth",
      "via": [
@@ -2073,94 +2156,30 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
+     "rank": 5,
+     "system": "SNOMEDCT_US",
+     "code": "162400007",
+     "description": "Throat irritation",
+     "sty": "Finding",
+     "tty": "PT",
+     "score": 0.8095,
+     "signals": {
+      "dense": 0.7441,
+      "fuzzy": 0.5714,
+      "lexical": 0.5506,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Throat irritation",
+     "via": [
+      "dense",
+      "lexical"
+     ]
+    },
+    {
      "rank": 6,
-     "system": "SNOMEDCT_US",
-     "code": "43878008",
-     "description": "Streptococcal sore throat",
-     "sty": "Disease or Syndrome",
-     "tty": "PT",
-     "score": 0.8273,
-     "signals": {
-      "dense": 0.689,
-      "fuzzy": 0.8056,
-      "lexical": 0.7829,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Streptococcal sore throat",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 7,
-     "system": "SNOMEDCT_US",
-     "code": "126662008",
-     "description": "Red throat",
-     "sty": "Disease or Syndrome",
-     "tty": "PT",
-     "score": 0.8044,
-     "signals": {
-      "dense": 0.6646,
-      "fuzzy": 0.8571,
-      "lexical": 0.5909,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Red throat",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 8,
-     "system": "SNOMEDCT_US",
-     "code": "30233002",
-     "description": "Swallowing painful",
-     "sty": "Finding",
-     "tty": "PT",
-     "score": 0.8021,
-     "signals": {
-      "dense": 0.714,
-      "fuzzy": 0.3793,
-      "lexical": 0.3801,
-      "sty": 1.0,
-      "agreement": 0.6366,
-      "drug": 0.0
-     },
-     "matched": "Swallowing painful",
-     "via": [
-      "dense"
-     ]
-    },
-    {
-     "rank": 9,
-     "system": "SNOMEDCT_US",
-     "code": "267103008",
-     "description": "Feeling of lump in throat",
-     "sty": "Finding",
-     "tty": "PT",
-     "score": 0.8009,
-     "signals": {
-      "dense": 0.689,
-      "fuzzy": 0.6307,
-      "lexical": 0.4314,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Feeling of lump in throat",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 10,
      "system": "SNOMEDCT_US",
      "code": "71393004",
      "description": "Soreness",
@@ -2173,15 +2192,109 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.6725,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Soreness",
      "via": [
       "dense",
       "lexical"
      ]
+    },
+    {
+     "rank": 7,
+     "system": "SNOMEDCT_US",
+     "code": "43878008",
+     "description": "Streptococcal sore throat",
+     "sty": "Disease or Syndrome",
+     "tty": "PT",
+     "score": 0.7996,
+     "signals": {
+      "dense": 0.689,
+      "fuzzy": 0.8056,
+      "lexical": 0.7829,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Streptococcal sore throat",
+     "via": [
+      "dense",
+      "lexical"
+     ]
+    },
+    {
+     "rank": 8,
+     "system": "SNOMEDCT_US",
+     "code": "126662008",
+     "description": "Red throat",
+     "sty": "Disease or Syndrome",
+     "tty": "PT",
+     "score": 0.7817,
+     "signals": {
+      "dense": 0.6646,
+      "fuzzy": 0.8571,
+      "lexical": 0.5909,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Red throat",
+     "via": [
+      "dense",
+      "lexical"
+     ]
+    },
+    {
+     "rank": 9,
+     "system": "SNOMEDCT_US",
+     "code": "30233002",
+     "description": "Swallowing painful",
+     "sty": "Finding",
+     "tty": "PT",
+     "score": 0.7764,
+     "signals": {
+      "dense": 0.714,
+      "fuzzy": 0.3793,
+      "lexical": 0.3801,
+      "sty": 1.0,
+      "agreement": 0.6366,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Swallowing painful",
+     "via": [
+      "dense"
+     ]
+    },
+    {
+     "rank": 10,
+     "system": "SNOMEDCT_US",
+     "code": "267103008",
+     "description": "Feeling of lump in throat",
+     "sty": "Finding",
+     "tty": "PT",
+     "score": 0.7764,
+     "signals": {
+      "dense": 0.689,
+      "fuzzy": 0.6307,
+      "lexical": 0.4314,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Feeling of lump in throat",
+     "via": [
+      "dense",
+      "lexical"
+     ]
     }
    ],
+   "llm_expansion": "",
+   "llm_reason": "",
    "anchors": [
     "sore thraot",
     "sore throat",
@@ -2194,7 +2307,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Acetaminophen 500 MG Oral Tablet",
    "sty": "Clinical Drug",
    "tty": "SCD",
-   "confidence": 0.9149,
+   "confidence": 0.9835,
    "flags": [],
    "candidates": [
     {
@@ -2211,7 +2324,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.8881,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.97
+      "drug": 0.97,
+      "llm": 0.0
      },
      "matched": "Acetaminophen 500 MG Oral Tablet",
      "via": [
@@ -2234,7 +2348,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 1.0,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.71
+      "drug": 0.71,
+      "llm": 0.0
      },
      "matched": "Acetaminophen 500 MG",
      "via": [
@@ -2258,7 +2373,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.6044,
       "sty": 0.9,
       "agreement": 0.0,
-      "drug": 0.6
+      "drug": 0.6,
+      "llm": 0.0
      },
      "matched": "Acetaminophen",
      "via": [
@@ -2268,71 +2384,6 @@ window.HARMONIZE_RECORDED = {
     },
     {
      "rank": 4,
-     "system": "RXNORM",
-     "code": "313782",
-     "description": "Acetaminophen 325 MG Oral Tablet",
-     "sty": "Clinical Drug",
-     "tty": "SCD",
-     "score": 1.1787,
-     "signals": {
-      "dense": 0.8259,
-      "fuzzy": 0.7906,
-      "lexical": 0.4078,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.47
-     },
-     "matched": "Acetaminophen 325 MG Oral Tablet",
-     "via": [
-      "drug",
-      "dense"
-     ]
-    },
-    {
-     "rank": 5,
-     "system": "RXNORM",
-     "code": "209387",
-     "description": "Acetaminophen 325 MG Oral Tablet [Tylenol]",
-     "sty": "Clinical Drug",
-     "tty": "SBD",
-     "score": 1.1335,
-     "signals": {
-      "dense": 0.7883,
-      "fuzzy": 0.7444,
-      "lexical": 0.2779,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.45
-     },
-     "matched": "Acetaminophen 325 MG Oral Tablet [Tylenol]",
-     "via": [
-      "drug",
-      "dense"
-     ]
-    },
-    {
-     "rank": 6,
-     "system": "RXNORM",
-     "code": "437158",
-     "description": "Acetaminophen 100 MG",
-     "sty": "Clinical Drug",
-     "tty": "SCDC",
-     "score": 1.0993,
-     "signals": {
-      "dense": 0.9254,
-      "fuzzy": 0.95,
-      "lexical": 0.4864,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.21
-     },
-     "matched": "Acetaminophen 100 MG",
-     "via": [
-      "dense"
-     ]
-    },
-    {
-     "rank": 7,
      "system": "RXNORM",
      "code": "1087607",
      "description": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 50 MG Oral Tablet",
@@ -2345,7 +2396,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.5802,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.2725
+      "drug": 0.2725,
+      "llm": 0.0
      },
      "matched": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 50 MG Oral Tablet",
      "via": [
@@ -2355,7 +2407,7 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 8,
+     "rank": 5,
      "system": "RXNORM",
      "code": "1117245",
      "description": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 25 MG Oral Capsule",
@@ -2368,7 +2420,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.5522,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.2725
+      "drug": 0.2725,
+      "llm": 0.0
      },
      "matched": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 25 MG Oral Capsule",
      "via": [
@@ -2377,7 +2430,7 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 9,
+     "rank": 6,
      "system": "RXNORM",
      "code": "1092189",
      "description": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 25 MG Oral Tablet",
@@ -2390,7 +2443,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.5854,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.2725
+      "drug": 0.2725,
+      "llm": 0.0
      },
      "matched": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 25 MG Oral Tablet",
      "via": [
@@ -2400,7 +2454,7 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 10,
+     "rank": 7,
      "system": "RXNORM",
      "code": "1052467",
      "description": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 12.5 MG Oral Tablet",
@@ -2413,15 +2467,85 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.5318,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.2725
+      "drug": 0.2725,
+      "llm": 0.0
      },
      "matched": "Acetaminophen 500 MG / Diphenhydramine Hydrochloride 12.5 MG Oral Tablet",
      "via": [
       "drug",
       "dense"
      ]
+    },
+    {
+     "rank": 8,
+     "system": "RXNORM",
+     "code": "313782",
+     "description": "Acetaminophen 325 MG Oral Tablet",
+     "sty": "Clinical Drug",
+     "tty": "SCD",
+     "score": 1.0377,
+     "signals": {
+      "dense": 0.8259,
+      "fuzzy": 0.7906,
+      "lexical": 0.4078,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.235,
+      "llm": 0.0
+     },
+     "matched": "Acetaminophen 325 MG Oral Tablet",
+     "via": [
+      "dense"
+     ]
+    },
+    {
+     "rank": 9,
+     "system": "RXNORM",
+     "code": "437158",
+     "description": "Acetaminophen 100 MG",
+     "sty": "Clinical Drug",
+     "tty": "SCDC",
+     "score": 1.0363,
+     "signals": {
+      "dense": 0.9254,
+      "fuzzy": 0.95,
+      "lexical": 0.4864,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.105,
+      "llm": 0.0
+     },
+     "matched": "Acetaminophen 100 MG",
+     "via": [
+      "dense"
+     ]
+    },
+    {
+     "rank": 10,
+     "system": "RXNORM",
+     "code": "856962",
+     "description": "Acetaminophen 500 MG / Hydrocodone Bitartrate 5 MG Oral Capsule",
+     "sty": "Clinical Drug",
+     "tty": "SCD",
+     "score": 1.0351,
+     "signals": {
+      "dense": 0.7823,
+      "fuzzy": 0.7469,
+      "lexical": 0.5162,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.2725,
+      "llm": 0.0
+     },
+     "matched": "Acetaminophen 500 MG / Hydrocodone Bitartrate 5 MG Oral Capsule",
+     "via": [
+      "drug",
+      "dense"
+     ]
     }
    ],
+   "llm_expansion": "",
+   "llm_reason": "",
    "anchors": [
     "paracetamol 500 mg",
     "acetaminophen 500 mg"
@@ -2433,7 +2557,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Hemoglobin A1c measurement",
    "sty": "Laboratory Procedure",
    "tty": "PT",
-   "confidence": 0.972,
+   "confidence": 0.9483,
    "flags": [],
    "candidates": [
     {
@@ -2450,7 +2574,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 1.0,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Hemoglobin A1c measurement",
      "via": [
@@ -2462,39 +2587,19 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 2,
      "system": "SNOMEDCT_US",
-     "code": "33747003",
-     "description": "Glucose measurement, blood",
-     "sty": "Laboratory Procedure",
-     "tty": "PT",
-     "score": 0.684,
-     "signals": {
-      "dense": 0.5223,
-      "fuzzy": 0.6078,
-      "lexical": 0.2817,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Glucose measurement, blood",
-     "via": [
-      "dense"
-     ]
-    },
-    {
-     "rank": 3,
-     "system": "SNOMEDCT_US",
      "code": "103228002",
      "description": "Hemoglobin saturation with oxygen",
      "sty": "Clinical Attribute",
      "tty": "PT",
-     "score": 0.6653,
+     "score": 0.6947,
      "signals": {
       "dense": 0.6627,
       "fuzzy": 0.6879,
       "lexical": 0.403,
-      "sty": 0.6,
+      "sty": 0.85,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Hemoglobin saturation with oxygen",
      "via": [
@@ -2503,22 +2608,45 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 4,
+     "rank": 3,
      "system": "SNOMEDCT_US",
-     "code": "359986008",
-     "description": "Bilirubin, total measurement",
+     "code": "33747003",
+     "description": "Glucose measurement, blood",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6581,
+     "score": 0.6595,
      "signals": {
-      "dense": 0.4813,
-      "fuzzy": 0.6415,
-      "lexical": 0.2624,
+      "dense": 0.5223,
+      "fuzzy": 0.6078,
+      "lexical": 0.2817,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Bilirubin, total measurement",
+     "matched": "Glucose measurement, blood",
+     "via": [
+      "dense"
+     ]
+    },
+    {
+     "rank": 4,
+     "system": "SNOMEDCT_US",
+     "code": "128576006",
+     "description": "Computed hemodynamic measurement method",
+     "sty": "Therapeutic or Preventive Procedure",
+     "tty": "PT",
+     "score": 0.6411,
+     "signals": {
+      "dense": 0.5231,
+      "fuzzy": 0.5896,
+      "lexical": 0.2381,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Computed hemodynamic measurement method",
      "via": [
       "dense"
      ]
@@ -2526,20 +2654,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 5,
      "system": "SNOMEDCT_US",
-     "code": "64411004",
-     "description": "Hepatitis C antibody measurement",
-     "sty": "Laboratory Procedure",
+     "code": "128577002",
+     "description": "Composite hemodynamic measurement method",
+     "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.6422,
+     "score": 0.6384,
      "signals": {
-      "dense": 0.4612,
-      "fuzzy": 0.6034,
-      "lexical": 0.2452,
+      "dense": 0.52,
+      "fuzzy": 0.5852,
+      "lexical": 0.2372,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Hepatitis C antibody measurement",
+     "matched": "Composite hemodynamic measurement method",
      "via": [
       "dense"
      ]
@@ -2547,20 +2676,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 6,
      "system": "SNOMEDCT_US",
-     "code": "59582004",
-     "description": "Hepatitis B core antibody measurement",
-     "sty": "Laboratory Procedure",
+     "code": "128580001",
+     "description": "Averaged hemodynamic measurement method",
+     "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.6245,
+     "score": 0.636,
      "signals": {
-      "dense": 0.4394,
-      "fuzzy": 0.5671,
-      "lexical": 0.2108,
+      "dense": 0.4978,
+      "fuzzy": 0.5896,
+      "lexical": 0.2351,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Hepatitis B core antibody measurement",
+     "matched": "Averaged hemodynamic measurement method",
      "via": [
       "dense"
      ]
@@ -2568,89 +2698,94 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 7,
      "system": "SNOMEDCT_US",
-     "code": "104733005",
-     "description": "Homocysteine measurement",
+     "code": "359986008",
+     "description": "Bilirubin, total measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.602,
+     "score": 0.636,
      "signals": {
-      "dense": 0.3897,
-      "fuzzy": 0.68,
-      "lexical": 0.2954,
+      "dense": 0.4813,
+      "fuzzy": 0.6415,
+      "lexical": 0.2624,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Homocysteine measurement",
+     "matched": "Bilirubin, total measurement",
      "via": [
-      "lexical"
+      "dense"
      ]
     },
     {
      "rank": 8,
      "system": "SNOMEDCT_US",
-     "code": "122869004",
-     "description": "Measurement procedure",
-     "sty": "Laboratory Procedure",
+     "code": "128575005",
+     "description": "Hemodynamic measurement via pullback method",
+     "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.5885,
+     "score": 0.636,
      "signals": {
-      "dense": 0.3737,
-      "fuzzy": 0.5778,
-      "lexical": 0.3349,
+      "dense": 0.4641,
+      "fuzzy": 0.5727,
+      "lexical": 0.2028,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Measurement procedure",
+     "matched": "Hemodynamic measurement via pullback method",
      "via": [
-      "lexical"
+      "dense"
      ]
     },
     {
      "rank": 9,
      "system": "SNOMEDCT_US",
-     "code": "165397008",
-     "description": "Hemoglobin low",
-     "sty": "Finding",
+     "code": "64411004",
+     "description": "Hepatitis C antibody measurement",
+     "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.5858,
+     "score": 0.636,
      "signals": {
-      "dense": 0.6372,
-      "fuzzy": 0.8095,
-      "lexical": 0.5234,
-      "sty": 0.35,
+      "dense": 0.4612,
+      "fuzzy": 0.6034,
+      "lexical": 0.2452,
+      "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Hemoglobin low",
+     "matched": "Hepatitis C antibody measurement",
      "via": [
-      "dense",
-      "lexical"
+      "dense"
      ]
     },
     {
      "rank": 10,
      "system": "SNOMEDCT_US",
-     "code": "26758005",
-     "description": "Albumin measurement",
-     "sty": "Laboratory Procedure",
+     "code": "128579004",
+     "description": "Hemodynamic measurement via wedge method",
+     "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.5807,
+     "score": 0.636,
      "signals": {
-      "dense": 0.3513,
-      "fuzzy": 0.7333,
-      "lexical": 0.3142,
+      "dense": 0.4589,
+      "fuzzy": 0.5852,
+      "lexical": 0.2044,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Albumin measurement",
+     "matched": "Hemodynamic measurement via wedge method",
      "via": [
-      "lexical"
+      "dense"
      ]
     }
    ],
+   "llm_expansion": "",
+   "llm_reason": "",
    "anchors": [
     "hba1c",
     "hemoglobin a1c",
@@ -2663,7 +2798,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Computed tomography of head",
    "sty": "Therapeutic or Preventive Procedure",
    "tty": "PT",
-   "confidence": 0.9276,
+   "confidence": 0.9197,
    "flags": [],
    "candidates": [
     {
@@ -2680,7 +2815,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 1.0,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Computed tomography of head",
      "via": [
@@ -2691,40 +2827,19 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 2,
      "system": "SNOMEDCT_US",
-     "code": "116152004",
-     "description": "Spiral computed tomography scan",
-     "sty": "Diagnostic Procedure",
-     "tty": "PT",
-     "score": 0.8268,
-     "signals": {
-      "dense": 0.7051,
-      "fuzzy": 0.8237,
-      "lexical": 0.5475,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "Spiral computed tomography scan",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 3,
-     "system": "SNOMEDCT_US",
      "code": "241547009",
      "description": "Computed tomography of heart",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.8176,
+     "score": 0.805,
      "signals": {
       "dense": 0.673,
       "fuzzy": 0.8846,
       "lexical": 0.718,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Computed tomography of heart",
      "via": [
@@ -2733,22 +2848,46 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 4,
+     "rank": 3,
      "system": "SNOMEDCT_US",
-     "code": "399331006",
-     "description": "Computed tomography without contrast",
-     "sty": "Therapeutic or Preventive Procedure",
+     "code": "116152004",
+     "description": "Spiral computed tomography scan",
+     "sty": "Diagnostic Procedure",
      "tty": "PT",
-     "score": 0.8062,
+     "score": 0.7838,
      "signals": {
-      "dense": 0.7013,
-      "fuzzy": 0.8085,
-      "lexical": 0.5993,
+      "dense": 0.7051,
+      "fuzzy": 0.8237,
+      "lexical": 0.5475,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Computed tomography without contrast",
+     "matched": "Spiral computed tomography scan",
+     "via": [
+      "dense",
+      "lexical"
+     ]
+    },
+    {
+     "rank": 4,
+     "system": "SNOMEDCT_US",
+     "code": "241539009",
+     "description": "Computed tomography of breast",
+     "sty": "Therapeutic or Preventive Procedure",
+     "tty": "PT",
+     "score": 0.7699,
+     "signals": {
+      "dense": 0.6196,
+      "fuzzy": 0.857,
+      "lexical": 0.7233,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Computed tomography of breast",
      "via": [
       "dense",
       "lexical"
@@ -2757,20 +2896,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 5,
      "system": "SNOMEDCT_US",
-     "code": "277591006",
-     "description": "Computed tomography guided biopsy",
-     "sty": "Diagnostic Procedure",
+     "code": "399331006",
+     "description": "Computed tomography without contrast",
+     "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.7947,
+     "score": 0.7697,
      "signals": {
-      "dense": 0.6525,
-      "fuzzy": 0.8278,
-      "lexical": 0.5835,
+      "dense": 0.7013,
+      "fuzzy": 0.8085,
+      "lexical": 0.5993,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Computed tomography guided biopsy",
+     "matched": "Computed tomography without contrast",
      "via": [
       "dense",
       "lexical"
@@ -2783,14 +2923,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Computed tomography of cardiovascular system",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.7901,
+     "score": 0.7613,
      "signals": {
       "dense": 0.6477,
       "fuzzy": 0.7654,
       "lexical": 0.6163,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Computed tomography of cardiovascular system",
      "via": [
@@ -2801,20 +2942,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 7,
      "system": "SNOMEDCT_US",
-     "code": "241539009",
-     "description": "Computed tomography of breast",
-     "sty": "Therapeutic or Preventive Procedure",
+     "code": "277591006",
+     "description": "Computed tomography guided biopsy",
+     "sty": "Diagnostic Procedure",
      "tty": "PT",
-     "score": 0.7818,
+     "score": 0.7596,
      "signals": {
-      "dense": 0.6196,
-      "fuzzy": 0.857,
-      "lexical": 0.7233,
+      "dense": 0.6525,
+      "fuzzy": 0.8278,
+      "lexical": 0.5835,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Computed tomography of breast",
+     "matched": "Computed tomography guided biopsy",
      "via": [
       "dense",
       "lexical"
@@ -2823,20 +2965,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 8,
      "system": "SNOMEDCT_US",
-     "code": "34227000",
-     "description": "Computerized axial tomography of brain",
+     "code": "77477000",
+     "description": "Computerized axial tomography",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.7523,
+     "score": 0.7043,
      "signals": {
-      "dense": 0.6235,
-      "fuzzy": 0.6613,
-      "lexical": 0.2798,
+      "dense": 0.6046,
+      "fuzzy": 0.7358,
+      "lexical": 0.3195,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Computerized axial tomography of brain",
+     "matched": "Computerized axial tomography",
      "via": [
       "dense"
      ]
@@ -2844,20 +2987,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 9,
      "system": "SNOMEDCT_US",
-     "code": "77477000",
-     "description": "Computerized axial tomography",
+     "code": "34227000",
+     "description": "Computerized axial tomography of brain",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.7457,
+     "score": 0.703,
      "signals": {
-      "dense": 0.6046,
-      "fuzzy": 0.7358,
-      "lexical": 0.3195,
+      "dense": 0.6235,
+      "fuzzy": 0.6613,
+      "lexical": 0.2798,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Computerized axial tomography",
+     "matched": "Computerized axial tomography of brain",
      "via": [
       "dense"
      ]
@@ -2869,14 +3013,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Radiographic imaging procedure",
      "sty": "Diagnostic Procedure",
      "tty": "PT",
-     "score": 0.7044,
+     "score": 0.703,
      "signals": {
       "dense": 0.5894,
       "fuzzy": 0.4259,
       "lexical": 0.0,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Radiographic imaging procedure",
      "via": [
@@ -2884,6 +3029,8 @@ window.HARMONIZE_RECORDED = {
      ]
     }
    ],
+   "llm_expansion": "",
+   "llm_reason": "",
    "anchors": [
     "ct head",
     "computed tomography head"
@@ -2895,7 +3042,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Myocardial infarction",
    "sty": "Disease or Syndrome",
    "tty": "PT",
-   "confidence": 0.8917,
+   "confidence": 0.9252,
    "flags": [],
    "candidates": [
     {
@@ -2912,7 +3059,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 1.0,
       "sty": 1.0,
       "agreement": 1.05,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Myocardial infarction",
      "via": [
@@ -2928,14 +3076,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Acute myocardial infarction",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.9413,
+     "score": 0.9061,
      "signals": {
       "dense": 0.8798,
       "fuzzy": 0.9375,
       "lexical": 0.8504,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Acute myocardial infarction",
      "via": [
@@ -2950,14 +3099,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Recent myocardial infarction",
      "sty": "Finding",
      "tty": "PT",
-     "score": 0.9194,
+     "score": 0.888,
      "signals": {
       "dense": 0.8229,
       "fuzzy": 0.9286,
       "lexical": 0.7614,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Recent myocardial infarction",
      "via": [
@@ -2972,14 +3122,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Old myocardial infarction",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.9136,
+     "score": 0.8865,
      "signals": {
       "dense": 0.8099,
       "fuzzy": 0.9565,
       "lexical": 0.7867,
       "sty": 1.0,
       "agreement": 0.6748,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Old myocardial infarction",
      "via": [
@@ -2994,14 +3145,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Subsequent myocardial infarction",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.9044,
+     "score": 0.8684,
      "signals": {
       "dense": 0.8044,
       "fuzzy": 0.8962,
       "lexical": 0.7351,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Subsequent myocardial infarction",
      "via": [
@@ -3012,40 +3164,19 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 6,
      "system": "SNOMEDCT_US",
-     "code": "399211009",
-     "description": "History of myocardial infarction",
-     "sty": "Finding",
-     "tty": "PT",
-     "score": 0.8557,
-     "signals": {
-      "dense": 0.7513,
-      "fuzzy": 0.8962,
-      "lexical": 0.851,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0
-     },
-     "matched": "History of myocardial infarction",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 7,
-     "system": "SNOMEDCT_US",
      "code": "233838001",
      "description": "Acute posterior myocardial infarction",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.8542,
+     "score": 0.8265,
      "signals": {
       "dense": 0.7621,
       "fuzzy": 0.8621,
       "lexical": 0.7134,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Acute posterior myocardial infarction",
      "via": [
@@ -3054,25 +3185,47 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 8,
+     "rank": 7,
      "system": "SNOMEDCT_US",
-     "code": "233839009",
-     "description": "Old anterior myocardial infarction",
+     "code": "414795007",
+     "description": "Myocardial ischemia",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.8472,
+     "score": 0.8265,
      "signals": {
-      "dense": 0.722,
-      "fuzzy": 0.8818,
-      "lexical": 0.6767,
+      "dense": 0.7462,
+      "fuzzy": 0.7,
+      "lexical": 0.4744,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Old anterior myocardial infarction",
+     "matched": "Myocardial ischemia",
      "via": [
-      "dense",
-      "lexical"
+      "dense"
+     ]
+    },
+    {
+     "rank": 8,
+     "system": "SNOMEDCT_US",
+     "code": "703212004",
+     "description": "Acute myocardial infarction during procedure",
+     "sty": "Disease or Syndrome",
+     "tty": "PT",
+     "score": 0.8265,
+     "signals": {
+      "dense": 0.7418,
+      "fuzzy": 0.8231,
+      "lexical": 0.625,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Acute myocardial infarction during procedure",
+     "via": [
+      "dense"
      ]
     },
     {
@@ -3082,14 +3235,15 @@ window.HARMONIZE_RECORDED = {
      "description": "Mixed myocardial ischemia and infarction",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.8451,
+     "score": 0.8265,
      "signals": {
       "dense": 0.7237,
       "fuzzy": 0.8443,
       "lexical": 0.6506,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
      "matched": "Mixed myocardial ischemia and infarction",
      "via": [
@@ -3100,25 +3254,29 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 10,
      "system": "SNOMEDCT_US",
-     "code": "414795007",
-     "description": "Myocardial ischemia",
+     "code": "233839009",
+     "description": "Old anterior myocardial infarction",
      "sty": "Disease or Syndrome",
      "tty": "PT",
-     "score": 0.8438,
+     "score": 0.8265,
      "signals": {
-      "dense": 0.7462,
-      "fuzzy": 0.7,
-      "lexical": 0.4744,
+      "dense": 0.722,
+      "fuzzy": 0.8818,
+      "lexical": 0.6767,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.0
+      "drug": 0.0,
+      "llm": 0.0
      },
-     "matched": "Myocardial ischemia",
+     "matched": "Old anterior myocardial infarction",
      "via": [
-      "dense"
+      "dense",
+      "lexical"
      ]
     }
    ],
+   "llm_expansion": "",
+   "llm_reason": "",
    "anchors": [
     "heart attack",
     "myocardial infarction"
@@ -3130,7 +3288,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Metformin Hydrochloride 500 MG Oral Tablet",
    "sty": "Clinical Drug",
    "tty": "SCD",
-   "confidence": 0.843,
+   "confidence": 0.963,
    "flags": [],
    "candidates": [
     {
@@ -3147,7 +3305,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.3964,
       "sty": 1.0,
       "agreement": 1.3781,
-      "drug": 1.0
+      "drug": 1.0,
+      "llm": 0.0
      },
      "matched": "Metformin Hydrochloride 500 MG Oral Tablet",
      "via": [
@@ -3169,7 +3328,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.3964,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 1.0
+      "drug": 1.0,
+      "llm": 0.0
      },
      "matched": "metformin hydrochloride 500 MG Oral Tablet",
      "via": [
@@ -3191,7 +3351,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.3076,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.98
+      "drug": 0.98,
+      "llm": 0.0
      },
      "matched": "metformin hydrochloride 500 MG Oral Tablet [Glucophage]",
      "via": [
@@ -3213,7 +3374,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.5135,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.67
+      "drug": 0.67,
+      "llm": 0.0
      },
      "matched": "metformin Oral Tablet",
      "via": [
@@ -3236,7 +3398,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.2259,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.792
+      "drug": 0.792,
+      "llm": 0.0
      },
      "matched": "Modified 24 HR metformin hydrochloride 500 MG Extended Release Oral Tablet",
      "via": [
@@ -3257,7 +3420,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.2285,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.86
+      "drug": 0.86,
+      "llm": 0.0
      },
      "matched": "24 HR metformin hydrochloride 500 MG Extended Release Oral Tablet [Glucophage]",
      "via": [
@@ -3278,7 +3442,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.2252,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.792
+      "drug": 0.792,
+      "llm": 0.0
      },
      "matched": "Osmotic 24 HR metformin hydrochloride 500 MG Extended Release Oral Tablet",
      "via": [
@@ -3299,7 +3464,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.3384,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.67
+      "drug": 0.67,
+      "llm": 0.0
      },
      "matched": "metformin Pill",
      "via": [
@@ -3321,7 +3487,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.3287,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.695
+      "drug": 0.695,
+      "llm": 0.0
      },
      "matched": "metformin hydrochloride 500 MG",
      "via": [
@@ -3343,7 +3510,8 @@ window.HARMONIZE_RECORDED = {
       "lexical": 0.1898,
       "sty": 1.0,
       "agreement": 0.0,
-      "drug": 0.774
+      "drug": 0.774,
+      "llm": 0.0
      },
      "matched": "Osmotic 24 HR metformin hydrochloride 500 MG Extended Release Oral Tablet [Fortamet]",
      "via": [
@@ -3351,6 +3519,8 @@ window.HARMONIZE_RECORDED = {
      ]
     }
    ],
+   "llm_expansion": "",
+   "llm_reason": "",
    "anchors": [
     "metformin 500mg tab",
     "metformin 500mg tablet"
@@ -3452,7 +3622,7 @@ window.HARMONIZE_RECORDED = {
   "status": "recorded",
   "index": {
    "loaded": true,
-   "created": "2026-12-02T08:43:12+0000",
+   "created": "2026-12-02T07:36:03+0000",
    "format_version": 3,
    "type": "hnsw",
    "rows": {
