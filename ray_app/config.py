@@ -54,8 +54,7 @@ class MatchConfig:
     w_sty: float = 0.30
     w_agg: float = 0.0  # bonus when several of a code's strings agree (0: measured to cost accuracy once HPO adds strings)
     w_context: float = 0.02  # per meaning-changing word a candidate adds ("history of", "fear of", ...)
-    # entity type -> concept fit from: sty (the STY prior), kind (concept kind: FSN tag, STY or wording),
-    # sty_else_kind (the STY where the code has one), min (the stricter of the two)
+    # entity type -> concept fit from: kind (concept kind: FSN tag, STY or wording) or sty (the STY prior alone)
     type_prior: str = "kind"
     # broader-concept fallback (SNOMED CT): the best broader_k codes lose w_added x (meaning they add that the
     # query did not say / the query's meaning); a winner adding nothing but covering less is broader_concept

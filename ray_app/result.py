@@ -61,10 +61,6 @@ class MatchResult:
     llm_expansion: str = field(default="", **doc("the LLM's expansion: keywords | description | STYs (LLM on)"))
     llm_reason: str = field(default="", **doc("the LLM re-ranker's one-line reason (LLM on)"))
 
-    @property
-    def top(self) -> Candidate | None:
-        return self.candidates[0] if self.candidates else None
-
     def with_flags(self, first: list[str]) -> "MatchResult":
         """This result with row-level flags (from input checks) in front, each flag once."""
         return replace(self, flags=list(dict.fromkeys([*first, *self.flags])))

@@ -21,7 +21,7 @@ import io as _io
 import json
 import os
 import time
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -125,11 +125,7 @@ class _Block:
 
 
 def _flag_counts(rows: list[MatchResult]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for r in rows:
-        for f in r.flags:
-            counts[f] = counts.get(f, 0) + 1
-    return counts
+    return dict(Counter(f for r in rows for f in r.flags))
 
 
 class _Job:

@@ -30,8 +30,8 @@ from ray_app.evaluate.report import write_report
 from ray_app.result import MatchResult
 from ray_app.text.normalize import ENTITY_SYSTEM, canonical_entity_type
 
-# texts, entity types -> (one ranked dict per row, the engine's Prepared or None)
-Ranker = Callable[[list, list], tuple[list[dict], Prepared | None]]
+# texts, entity types -> (one ranked dict per row, the Prepared batch they were routed and deduped in)
+Ranker = Callable[[list, list], tuple[list[dict], Prepared]]
 
 
 def ranked(r: MatchResult, k: int = K_EVAL, confidence: bool = True) -> dict:
@@ -149,8 +149,8 @@ class EvalResult:
     ranked: dict[str, list[dict]] = field(default_factory=dict)  # per ranker, per gold row
 
 
-def evaluate(gold: pd.DataFrame, rankers: dict[str, Ranker], bundle=None, config: Config | None = None,
-             thresholds: Iterable[float] = THRESHOLDS, log: Callable[[str], None] | None = None) -> EvalResult:
+def evaluate(gold: pd.DataFrame, rankers: dict[str, Ranker], bundle=None, thresholds: Iterable[float] = THRESHOLDS,
+             log: Callable[[str], None] | None = None) -> EvalResult:
     """Run every ranker over the gold rows and score it. ``gold`` is read_gold's frame."""
     texts, types = gold["text"].tolist(), gold["entity_type"].tolist()
     canon = [canonical_entity_type(t) for t in gold["entity_type"]]

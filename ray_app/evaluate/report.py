@@ -74,16 +74,14 @@ class _Describer:
     """code -> display name (the code's first, preferred catalog row) per system of a bundle."""
 
     def __init__(self, bundle):
-        self.bundle, self.pos = bundle, {}
+        self.bundle = bundle
 
     def __call__(self, system: str, code: str) -> str:
         si = self.bundle.systems.get(system) if hasattr(self.bundle, "systems") else None
         if si is None:
             return ""
-        if system not in self.pos:
-            self.pos[system] = {str(c): i for i, c in enumerate(si.codes)}
-        i = self.pos[system].get(code)
-        return "(not in catalog)" if i is None else str(si.table.at[int(si.code_start[i]), "STR"])
+        i = si.code_position(code)
+        return "(not in catalog)" if i is None else str(si.row_str[int(si.code_start[i])])
 
 
 def misses_frame(result: EvalResult, bundle=None, ranker: str = "full", top: int = 5) -> pd.DataFrame:

@@ -209,6 +209,12 @@ class SystemIndex:
     def n_rows(self) -> int:
         return len(self.table)
 
+    def code_position(self, code: str) -> int | None:
+        """The code id of ``code`` (its position in ``codes``), or None: the catalog table is sorted by code
+        at build time, so a binary search answers without a per-replica dictionary."""
+        i = int(np.searchsorted(self.codes, code))
+        return i if i < len(self.codes) and self.codes[i] == code else None
+
     @cached_property
     def exact_rows(self) -> dict[str, np.ndarray]:
         """match text -> the rows that have it (the ``exact`` candidate source)."""

@@ -37,7 +37,10 @@ def candidates(si, pool: Pool, sig: RowSignals, agg: CodeScores, top_k: int) -> 
     return out
 
 
-def decide(cands: list[Candidate], review_threshold: float, drug_q=None, no_match_threshold: float = 0.0) -> MatchResult:
+def decide(cands: list[Candidate], review_threshold: float, drug_q=None, no_match_threshold: float = 0.0,
+           broader_concept: bool = False) -> MatchResult:
+    """``broader_concept``: the winner adds nothing the query did not say but does not state all of it
+    (``match.broader``)."""
     top = cands[0]
     conf = confidence(confidence_features(cands))
     flags = ["needs_review"] if conf < review_threshold else []
@@ -45,5 +48,7 @@ def decide(cands: list[Candidate], review_threshold: float, drug_q=None, no_matc
         flags.append("no_confident_match")  # the best guess is kept, but nothing here is likely right
     if drug_q is not None and drug_q.strengths and top.tty in INGREDIENT_TTYS:
         flags.append("ingredient_fallback")
+    if broader_concept:
+        flags.append("broader_concept")
     return MatchResult(system=top.system, code=top.code, description=top.description, sty=top.sty, tty=top.tty,
                        confidence=round(conf, 4), flags=flags, candidates=cands)

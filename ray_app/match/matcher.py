@@ -85,12 +85,9 @@ class Matcher:
         covered = {}
         if si.drugs is None:  # SNOMED CT: prefer a broader concept over a more specific, different one
             agg, covered = broader.refine(si, pool, agg, direct, cfg)
-        result = decide.decide(decide.candidates(si, pool, sig, agg, cfg.top_k), cfg.review_threshold, drug_q,
-                               cfg.no_match_threshold)
-        best = int(np.argmax(agg.score))
-        if covered.get(best, 1.0) < 1.0 - cfg.broader_tolerance:
-            result.flags.append("broader_concept")
-        return result
+        broader_concept = covered.get(int(np.argmax(agg.score)), 1.0) < 1.0 - cfg.broader_tolerance
+        return decide.decide(decide.candidates(si, pool, sig, agg, cfg.top_k), cfg.review_threshold, drug_q,
+                             cfg.no_match_threshold, broader_concept)
 
     def _drug(self, si: SystemIndex, q):
         """The query's drug parse resolved against this catalog's ingredients, with the ingredients' rows

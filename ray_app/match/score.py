@@ -98,18 +98,28 @@ def confidence(features) -> float:
 WEIGHT_SIGNALS = {"w_dense": "dense", "w_fuzzy": "fuzzy", "w_lexical": "lexical", "w_sty": "sty", "w_agg": "agreement"}
 
 
+# beyond the linear signals: the drug fit (w_drug * signals.drug) and the context penalty (-w_context *
+# meaning-changing words: what remains of the score), re-weighted from what a candidate carries
+EXTRA_WEIGHTS = ("w_drug", "w_context")
+
+
 def rescore(candidates: list, base: dict[str, float], weights: dict[str, float]) -> list:
     """Re-rank a shortlist (``result.Candidate``) under other weights, from the signals it carries.
 
-    A candidate's score is sum(weight * signal) plus terms the weights do not touch (context penalty,
-    drug fit); that remainder is kept, so the base weights reproduce the original scores exactly. The
+    A candidate's score is sum(weight * signal) over WEIGHT_SIGNALS, plus w_drug * drug, minus w_context x
+    the meaning-changing words (the remainder, so it scales with w_context; 0 stays 0 when the engine ran
+    with w_context = 0: the count is unknown). The base weights reproduce the original scores exactly. The
     agreement signal is the second string's score under the base weights (an approximation when they change).
     """
+    used = [(w, s) for w, s in WEIGHT_SIGNALS.items() if w in base]
+    wd0, wc0 = base.get("w_drug", 0.0), base.get("w_context", 0.0)
+    wd, wc = weights.get("w_drug", wd0), weights.get("w_context", wc0)
     out = []
     for c in candidates:
-        used = [(w, s) for w, s in WEIGHT_SIGNALS.items() if w in base]
-        rest = c.score - sum(base[w] * getattr(c.signals, s) for w, s in used)
-        score = rest + sum(weights.get(w, base[w]) * getattr(c.signals, s) for w, s in used)
-        out.append(replace(c, score=round(float(score), 4)))
+        linear = sum(base[w] * getattr(c.signals, s) for w, s in used)
+        moved = round(float(c.score - linear + sum(weights.get(w, base[w]) * getattr(c.signals, s) for w, s in used)), 4)
+        rest = c.score - linear - wd0 * c.signals.drug  # -w_context * n (and rounding)
+        extra = (wd - wd0) * c.signals.drug + (rest * (wc / wc0 - 1.0) if wc0 else 0.0)
+        out.append(replace(c, score=round(float(moved + extra), 4)))
     out.sort(key=lambda c: -c.score)
     return [replace(c, rank=r + 1) for r, c in enumerate(out)]

@@ -28,26 +28,20 @@ class RowSignals:
 
 
 def type_fit(si, rows: np.ndarray, sty_prior: np.ndarray | None, kind_prior: np.ndarray | None, mode: str):
-    """How well each row's concept fits the entity type: the STY prior, the concept-kind prior (which also
-    covers codes without an STY, from their FSN tag or wording), or the STY where there is one and the
-    kind elsewhere (``match.type_prior``)."""
+    """How well each row's concept fits the entity type (``match.type_prior``): the concept-kind prior
+    (``kind``: also covers codes without an STY, from their FSN tag or wording) or the STY prior (``sty``)."""
     if sty_prior is None:
         return np.full(len(rows), 0.5, np.float32)
-    by_sty = sty_prior[si.row_sty[rows]]
     if mode == "sty" or kind_prior is None:
-        return by_sty
-    by_kind = kind_prior[si.row_kind[rows]]
+        return sty_prior[si.row_sty[rows]]
     if mode == "kind":
-        return by_kind
-    if mode == "sty_else_kind":
-        return np.where(si.row_sty[rows] >= 0, by_sty, by_kind).astype(np.float32)
-    if mode == "min":
-        return np.minimum(by_sty, by_kind).astype(np.float32)
-    raise ValueError(f"match.type_prior must be sty, kind, sty_else_kind or min; got {mode!r}")
+        return kind_prior[si.row_kind[rows]]
+    raise ValueError(f"match.type_prior must be kind or sty; got {mode!r}")
 
 
-def compute(si, pool: Pool, anchors: list[str], avecs: np.ndarray, lex_q, fit: np.ndarray,
+def compute(si, pool: Pool, anchors: list[str], avecs: np.ndarray, lex_q, sty: np.ndarray,
             drug_fit: np.ndarray | None, cfg) -> RowSignals:
+    """``sty``: the rows' entity-type fit (``type_fit``), carried as the ``sty`` signal."""
     rows = pool.rows
     dense = (np.asarray(si.vectors[rows]) @ avecs.T).max(axis=1)
     texts = [si.row_text[r] for r in rows]
@@ -59,7 +53,6 @@ def compute(si, pool: Pool, anchors: list[str], avecs: np.ndarray, lex_q, fit: n
         tsr = process.cdist(anchors, [texts[j] for j in keep], scorer=fuzz.token_set_ratio,
                             dtype=np.float32, workers=cfg.fuzzy_workers).max(axis=0) / 100.0
         fuzzy[keep] = (ratio[keep] + tsr) / 2.0
-    sty = fit
     lexical = np.zeros(len(rows), dtype=np.float32)
     for ids, mass in lex_q:
         lexical = np.maximum(lexical, si.lexical.overlap(ids, mass, rows))

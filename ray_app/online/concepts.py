@@ -10,7 +10,6 @@ aliases) and the entity types the router accepts, so the API and the FHIR layer 
 """
 from __future__ import annotations
 
-import numpy as np
 
 from ray_app.text.normalize import ENTITY_SYSTEM, canonical_entity_type
 
@@ -48,23 +47,12 @@ def unknown_type_message(value: str | None) -> str:
             "(variants such as 'Medication', 'dx', 'Lab Test' are accepted)")
 
 
-def _code_index(si, code: str) -> int | None:
-    """Position of ``code`` in the system's code list (sorted, as the catalog table is), or None."""
-    codes = si.codes
-    i = int(np.searchsorted(codes, code))
-    if i < len(codes) and codes[i] == code:
-        return i
-    # defensive: a table sorted differently (older builds) still answers, by a linear scan
-    hits = np.flatnonzero(codes == code)
-    return int(hits[0]) if len(hits) else None
-
-
 def concept(bundle, system: str, code: str) -> dict | None:
     """Every string of ``code`` in ``system`` (internal name), its display name, STY and TTY; None when absent."""
     si = bundle.systems.get(system)
     if si is None:
         return None
-    c = _code_index(si, str(code).strip())
+    c = si.code_position(str(code).strip())
     if c is None:
         return None
     lo, hi = int(si.code_start[c]), int(si.code_start[c + 1])

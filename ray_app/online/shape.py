@@ -13,36 +13,14 @@ from pathlib import PurePath
 from ray_app.batch.backend import LocalBackend
 from ray_app.batch.driver import Mapper
 from ray_app.config import Config, MatchConfig
-from ray_app.match.score import WEIGHT_SIGNALS, confidence, confidence_features, rescore
+from ray_app.match.score import EXTRA_WEIGHTS, WEIGHT_SIGNALS, confidence, confidence_features, rescore
 from ray_app.result import MatchResult, to_dict
-
-
-# beyond score.rescore's linear signals: the drug fit (w_drug * signals.drug) and the context penalty
-# (-w_context * meaning-changing words, the remainder of the score), re-weighted here from what a candidate carries
-EXTRA_WEIGHTS = ("w_drug", "w_context")
 
 
 def base_weights(match_cfg: MatchConfig) -> dict[str, float]:
     """The configured weights that a request may override (only those this engine version has)."""
     names = {f.name for f in fields(match_cfg)}
     return {w: float(getattr(match_cfg, w)) for w in (*WEIGHT_SIGNALS, *EXTRA_WEIGHTS) if w in names}
-
-
-def rescore_all(candidates: list, base: dict[str, float], weights: dict[str, float]) -> list:
-    """``score.rescore`` plus w_drug and w_context: a candidate's score is the linear signals, plus
-    w_drug * drug, minus w_context * (meaning-changing words); the last term is what remains of the score,
-    so it scales with w_context (0 stays 0 when the engine ran with w_context = 0: the count is unknown)."""
-    moved = {c.code: c for c in rescore(candidates, base, weights)}
-    wd0, wc0 = base.get("w_drug", 0.0), base.get("w_context", 0.0)
-    wd, wc = weights.get("w_drug", wd0), weights.get("w_context", wc0)
-    out = []
-    for c in candidates:
-        linear = sum(base[w] * getattr(c.signals, s) for w, s in WEIGHT_SIGNALS.items() if w in base)
-        rest = c.score - linear - wd0 * c.signals.drug  # -w_context * n (and rounding)
-        extra = (wd - wd0) * c.signals.drug + (rest * (wc / wc0 - 1.0) if wc0 else 0.0)
-        out.append(replace(moved[c.code], score=round(float(moved[c.code].score + extra), 4)))
-    out.sort(key=lambda c: -c.score)
-    return [replace(c, rank=r + 1) for r, c in enumerate(out)]
 
 
 def rerank(result: MatchResult, match_cfg: MatchConfig, weights: dict[str, float]) -> MatchResult:
@@ -53,7 +31,7 @@ def rerank(result: MatchResult, match_cfg: MatchConfig, weights: dict[str, float
         raise ValueError(f"this engine has no weight(s) {sorted(unknown)}; known: {sorted(base)}")
     if not result.candidates:
         return result
-    cands = rescore_all(result.candidates, base, weights)
+    cands = rescore(result.candidates, base, weights)
     top, conf = cands[0], confidence(confidence_features(cands))
     flags = [f for f in result.flags if f != "needs_review"]
     if conf < match_cfg.review_threshold:
