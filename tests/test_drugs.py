@@ -354,3 +354,34 @@ def test_a_contradicted_strength_scores_well_below_the_ingredient(brand_catalog)
     ingredient = drug_fit(q, parse_catalog_name("Ibuprofen"), "IN")
     other = drug_fit(q, parse_catalog_name("Ibuprofen 200 MG Oral Tablet"), "SCD")
     assert other <= STRENGTH_MISMATCH * 0.5 + 1e-6 and ingredient - other >= 0.25
+
+
+def test_a_brand_named_product_row_is_its_brand_not_an_ingredient():
+    # catalogs carry rows named by the brand alone ("Jardiance Pill"); they must not turn the brand into an
+    # ingredient of its own that hides the branded clinical drug
+    names = ["empagliflozin", "empagliflozin 10 MG Oral Tablet", "empagliflozin 10 MG Oral Tablet [Jardiance]",
+             "Jardiance Pill", "Jardiance Oral Product"]
+    cat = DrugCatalog(names, ["IN", "SCD", "SBD", "SCDF", "SCDG"])
+    assert cat.parsed[3].names == ["empagliflozin"] and cat.parsed[3].brand == "jardiance"
+    q = cat.resolve(parse_query("jardiance 10 mg tablet take 1 tablet(s) every day by oral route"))
+    assert q.names == ["empagliflozin"] and q.brand == "jardiance"
+    assert names[int(cat.fit(q, range(len(names))).argmax())] == "empagliflozin 10 MG Oral Tablet [Jardiance]"
+
+
+def test_a_stated_brand_ranks_branded_rows_above_unbranded_ones():
+    cat = DrugCatalog(["insulin glargine", "insulin glargine Injectable Solution [Lantus]",
+                       "insulin glargine Injectable Solution"], ["IN", "SBDF", "SCDF"])
+    fits = cat.fit(cat.resolve(parse_query("lantus")), range(3))
+    assert fits.argmax() == 1 and fits[1] > fits[0]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("lidocaine 5 % topical ointment", "lidocaine 0.05 MG/MG Topical Ointment"),  # w/w: 5 % = 0.05 MG/MG
+    ("lidocaine 2% solution", "lidocaine hydrochloride 20 MG/ML Topical Solution"),  # w/v: 2 % = 20 MG/ML
+])
+def test_percent_strengths_equal_rxnorm_units(text, expected):
+    names = ["lidocaine", "lidocaine 0.05 MG/MG Topical Ointment", "lidocaine 0.04 MG/MG Topical Ointment",
+             "lidocaine hydrochloride 20 MG/ML Topical Solution", "lidocaine hydrochloride 40 MG/ML Topical Solution"]
+    cat = DrugCatalog(names, ["IN", "SCD", "SCD", "SCD", "SCD"])
+    fits = cat.fit(cat.resolve(parse_query(text)), range(len(names)))
+    assert names[int(fits.argmax())] == expected

@@ -40,6 +40,7 @@ def test_kind_from_tag(text, kind):
     ("Urinary catheter", "device"), ("Structure of left kidney", "body_structure"),
     ("Growth hormone", "substance"), ("Staphylococcus", "organism"), ("Opening - action", "qualifier"),
     ("Low salt diet", "regime"), ("Crista galli", None),
+    ("Level I", "qualifier"), ("Grade 2", "qualifier"), ("Stage IIIa", "qualifier"),  # ordinal values, not tests
 ])
 def test_kind_from_wording(text, kind):
     assert kind_from_wording(text) == kind

@@ -1,7 +1,7 @@
 """Medical word formation in both directions, on hand-made strings."""
 import pytest
 
-from ray_app.text.wordform import form, to_lay, to_medical, variants
+from ray_app.text.wordform import form, modality_equivalents, to_lay, to_medical, to_modality, variants
 
 
 @pytest.mark.parametrize("root,suffix,word", [
@@ -61,3 +61,18 @@ def test_both_directions_in_variants():
     assert variants("removal of ovary") == ["oophorectomy", "excision of ovary"]  # the input itself is not repeated
     assert variants("asthma") == [] and variants("") == []
     assert to_lay("stomach") == [] and to_lay("cystic") == []
+
+
+@pytest.mark.parametrize("text,rewrite", [
+    ("hip ultrasound", "ultrasonography of hip"), ("chest x-ray", "radiography of chest"),
+    ("mri abdomen", "magnetic resonance imaging of abdomen"), ("ct scan of head", "computed tomography of head"),
+    ("ultrasound", "ultrasonography"),
+])
+def test_imaging_in_snomed_wording(text, rewrite):
+    assert to_modality(text) == rewrite
+    assert rewrite in variants(text)
+
+
+def test_no_modality_no_rewrite():
+    assert to_modality("appendix removal") is None and to_modality("ultrasonography") is None
+    assert set(modality_equivalents("ultrasound")) >= {"ultrasonography", "sonography"}

@@ -92,6 +92,8 @@ _WRAPPER_RULES: list[tuple[str, str]] = [
     ("event", _W + r"(?:accident(?!al)|accidental(?! (?:injury|overdose))|collision|struck by|fall from|fall on|"
               r"bitten by|assault|occupant|pedestrian|exposure to|contact with)" + _E),
     ("qualifier", r"(?: - action| - qualifier value| service)" + _END),  # "Opening - action"
+    # an ordinal scale value ("Level I", "Grade 2", "Stage IIIa") is a qualifier, not a level measurement
+    ("qualifier", r"(?:^| \| )(?:level|grade|stage|class|type|phase|degree) (?:[ivx]+|\d+)[a-c]?" + _END),
 ]
 _HEAD_RULES: list[tuple[str, str]] = [
     ("measurement", _W + r"(?:measurement|measured|levels?|count|assay|titers?|titres?|concentration|"

@@ -287,7 +287,7 @@ class IndexBundle:
                 raise IndexBundleError(f"{d}: lexical index unreadable ({exc}); {rebuild}") from exc
             if lexical.n_rows != info["rows"]:
                 raise IndexBundleError(f"{d}: lexical index has {lexical.n_rows} rows, expected {info['rows']}; {rebuild}")
-            drugs = _read_drugs(d, rebuild) if system == DRUG_SYSTEM else None
+            drugs = _read_drugs(d, rebuild, table) if system == DRUG_SYSTEM else None
             row_code = table["code_idx"].to_numpy(np.int32)
             code_start = np.searchsorted(row_code, np.arange(int(row_code.max()) + 2)).astype(np.int64)
             systems[system] = SystemIndex(
@@ -313,7 +313,7 @@ def _system_files(system: str) -> tuple[str, ...]:
     return (DRUGS,) if system == DRUG_SYSTEM else ()
 
 
-def _read_drugs(d: Path, rebuild: str) -> DrugCatalog:
+def _read_drugs(d: Path, rebuild: str, table: pd.DataFrame) -> DrugCatalog:
     try:
         with open(d / DRUGS, "rb") as f:  # written by this project's own build (an index is trusted input)
             drugs = pickle.load(f)
@@ -321,6 +321,8 @@ def _read_drugs(d: Path, rebuild: str) -> DrugCatalog:
         raise IndexBundleError(f"{d / DRUGS} is unreadable ({type(exc).__name__}: {exc}); {rebuild}") from exc
     if not isinstance(drugs, DrugCatalog):
         raise IndexBundleError(f"{d / DRUGS} does not hold a drug table; {rebuild}")
+    if getattr(drugs, "version", 1) != DrugCatalog.VERSION:  # parsed by an older release: parse the names again
+        drugs = DrugCatalog(table["STR"].tolist(), table["TTY"].tolist())
     return drugs
 
 

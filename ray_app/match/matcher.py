@@ -13,7 +13,7 @@ import numpy as np
 from ray_app.config import Config
 from ray_app.embed import encode_anchors
 from ray_app.index.bundle import IndexBundle, SystemIndex
-from ray_app.match import aggregate, broader, candidates, decide, signals
+from ray_app.match import aggregate, broader, candidates, decide, kindgate, signals
 from ray_app.match.score import kind_prior_matrix, sty_prior_matrix
 from ray_app.result import MatchResult, unmapped
 
@@ -85,6 +85,7 @@ class Matcher:
         covered = {}
         if si.drugs is None:  # SNOMED CT: prefer a broader concept over a more specific, different one
             agg, covered = broader.refine(si, pool, agg, direct, cfg)
+        agg = kindgate.gate(agg, sig.sty[agg.best], cfg)
         broader_concept = covered.get(int(np.argmax(agg.score)), 1.0) < 1.0 - cfg.broader_tolerance
         return decide.decide(decide.candidates(si, pool, sig, agg, cfg.top_k), cfg.review_threshold, drug_q,
                              cfg.no_match_threshold, broader_concept)

@@ -46,9 +46,9 @@ _CLAUSE = frozenset({"with", "without", "and", "due", "following", "after", "com
 def default_expander(word: str) -> tuple[str, ...]:
     """Equivalent spellings of one query/candidate word: curated abbreviation senses and word formation."""
     from ray_app.text.abbreviations import curated_senses
-    from ray_app.text.wordform import to_lay
+    from ray_app.text.wordform import modality_equivalents, to_lay
 
-    return tuple(dict.fromkeys([*curated_senses(word), *to_lay(word)]))
+    return tuple(dict.fromkeys([*curated_senses(word), *to_lay(word), *modality_equivalents(word)]))
 
 
 def _words(text: str | Sequence[str]) -> list[tuple[str, str, bool]]:

@@ -374,12 +374,20 @@ DEFAULT_FORMS = ("oral tablet", "oral capsule")
 # A stated strength the catalog drug contradicts makes it another product: it must rank below the ingredient
 # (the documented fallback), however well its form and name fit ("ibuprofen 600 mg" is not the 200 mg tablet).
 STRENGTH_MISMATCH = 0.5
+BRAND_UNBRANDED = 0.5  # term-type fit of an unbranded ingredient/group row when the query names a brand
+
+
+def _equivalents(v: float, u: str) -> list[tuple[float, str]]:
+    """One stated strength in the units RxNorm may write it in: a percentage is w/w for semisolids
+    ("5 %" ointment = 0.05 MG/MG) and w/v for liquids ("2 %" solution = 20 MG/ML)."""
+    return [(v, u), (v / 100.0, "mg/mg"), (v * 10.0, "mg/ml")] if u == "%" else [(v, u)]
 
 
 def _shared(qs: frozenset, rs: frozenset, rel: float = 0.02) -> int:
     """How many stated strengths the catalog drug has, equal within 2% in the same unit: RxNorm rounds
     ("2.5 mg / 3 ml" is 0.833 mg/ml, written "0.83 MG/ML")."""
-    return sum(any(u == ru and abs(v - rv) <= rel * max(abs(v), abs(rv)) for rv, ru in rs) for v, u in qs)
+    return sum(any(u == ru and abs(v - rv) <= rel * max(abs(v), abs(rv)) for rv, ru in rs for v, u in _equivalents(*q))
+               for q in qs)
 
 
 def drug_fit(q: ParsedDrug, r: ParsedDrug, tty: str) -> float:
@@ -408,8 +416,8 @@ def drug_fit(q: ParsedDrug, r: ParsedDrug, tty: str) -> float:
     tty_fit = TTY_FIT.get(tty, 0.5)
     if q.brand and r.brand:
         tty_fit = 1.0 if r.brand == q.brand else 0.3
-    elif q.brand and tty == "SCD":
-        tty_fit = 0.85
+    elif q.brand:  # a stated brand asks for the branded product; the bare ingredient is a fallback
+        tty_fit = min(tty_fit, BRAND_UNBRANDED)
     fit = ing * (0.5 * strength + 0.3 * form + 0.2 * tty_fit) * detail_fit(q, r, tty)
     contradicted = bool(q.strengths and r.strengths and not shared)
     return fit * STRENGTH_MISMATCH if contradicted else fit
@@ -435,8 +443,12 @@ def detail_fit(q: ParsedDrug, r: ParsedDrug, tty: str = "SCD") -> float:
 class DrugCatalog:
     """Parsed RxNorm rows of one index, with an ingredient -> rows lookup (built once per replica)."""
 
+    VERSION = 2  # of the parse; an index's pickled table of another version is parsed again on load
+
     def __init__(self, names: list[str], ttys: list[str]):
         import numpy as np
+
+        self.version = self.VERSION
 
         self.parsed = [parse_catalog_name(n) for n in names]
         self.tty = list(ttys)
@@ -451,6 +463,16 @@ class DrugCatalog:
                 if cut:
                     p.qualifier, p.names[0] = " ".join(words[:cut]), " ".join(words[cut:])
         self.qualifiers = sorted({p.qualifier for p in self.parsed if p.qualifier}, key=lambda s: -len(s))
+        # brand -> its ingredients, read from the branded names ("empagliflozin 10 MG ... [Jardiance]"); a row
+        # named by its brand alone ("Jardiance Pill") is that brand's product, not an ingredient called "jardiance"
+        self.brand_ingredients: dict[str, list[str]] = {}
+        for p in self.parsed:
+            if p.brand and p.names and p.brand not in self.brand_ingredients:
+                self.brand_ingredients[p.brand] = list(p.names)
+        for p in self.parsed:
+            own = p.names[0] if len(p.names) == 1 else None
+            if own in self.brand_ingredients and own not in known:
+                p.names, p.brand = list(self.brand_ingredients[own]), p.brand or own
         by_ing: dict[str, list[int]] = {}
         for i, p in enumerate(self.parsed):
             for name in set(p.names):
@@ -471,7 +493,7 @@ class DrugCatalog:
 
     def resolve(self, q: ParsedDrug) -> ParsedDrug:
         """Map each query name onto the catalog's ingredient vocabulary (typos via RapidFuzz)."""
-        names = []
+        names, brand = [], None
         raws = [normalize_ingredient(r) for r in q.raw_names] if len(q.raw_names) == len(q.names) else []
         i = 0
         while i < len(q.names):
@@ -484,6 +506,12 @@ class DrugCatalog:
                 names.append(joined[1][0])
                 i = joined[0]
                 continue
+            written = raws[i] if raws else q.names[i]
+            if written in self.brand_ingredients and written not in self.by_ingredient:  # a brand as the name
+                names.extend(self.brand_ingredients[written])
+                brand = brand or written
+                i += 1
+                continue
             # as written first when the catalog knows it ("divalproex", "isosorbide dinitrate" misspelt):
             # the dictionary's generic may be a broader parent or only a sub-phrase of what was written
             raw = self._lookup(raws[i]) if raws else (None, 0.0)
@@ -492,7 +520,7 @@ class DrugCatalog:
             if known:
                 names.append(known)
             i += 1
-        brand = q.brand if q.brand in self.brands else next((r for r in q.raw_names if r in self.brands), None)
+        brand = brand or (q.brand if q.brand in self.brands else next((r for r in q.raw_names if r in self.brands), None))
         if brand is None:  # a brand written with other words ("lantus solostar"): its words, longest first
             words = " ".join(q.raw_names).split()
             spans = (" ".join(words[i:i + n]) for n in (3, 2, 1) for i in range(len(words) - n + 1))

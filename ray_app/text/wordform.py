@@ -64,6 +64,16 @@ LAY_WORDING: dict[str, tuple[str, ...]] = {
     "oscopy": ("endoscopy of {}",), "oplasty": ("repair of {}", "reconstruction of {}"),
     "orrhaphy": ("suture of {}",), "opexy": ("fixation of {}",), "itis": ("inflammation of {}",),
 }
+# imaging modality -> how people write it; SNOMED CT names the study "<modality> of <site>"
+# ("hip ultrasound" -> "ultrasonography of hip", "chest x-ray" -> "radiography of chest")
+MODALITIES: dict[str, tuple[str, ...]] = {
+    "ultrasonography": ("ultrasound scan", "ultrasound", "sonography", "sonogram", "echography", "us scan"),
+    "radiography": ("x-ray", "x ray", "xray", "radiograph", "plain film"),
+    "computed tomography": ("computed tomography scan", "ct scan", "cat scan", "ct"),
+    "magnetic resonance imaging": ("magnetic resonance imaging scan", "mri scan", "mri"),
+}
+_MODALITY_FILLER = frozenset({"scan", "study", "imaging", "exam", "examination", "of", "the", "a", "an", "test"})
+_MODALITY_WORDS = sorted(((w, m) for m, ws in MODALITIES.items() for w in ws), key=lambda p: -len(p[0]))
 # words that may stand between an action and its organ and stay in the rewrite ("removal of right ovary")
 MODIFIERS = frozenset({"left", "right", "both", "bilateral", "total", "partial", "entire", "whole",
                        "subtotal", "radical", "simple", "complete"})
@@ -114,6 +124,25 @@ def to_medical(text: str) -> str | None:
     return " ".join(out)
 
 
+def to_modality(text: str) -> str | None:
+    """"<site> <modality>" in SNOMED CT's order and wording ("hip ultrasound" -> "ultrasonography of hip");
+    the bare modality when no site is named; None when the text names no imaging modality."""
+    words = text.lower().split()
+    hit = _find(words, _MODALITY_WORDS)
+    if hit is None or " ".join(words) == hit[2]:
+        return None
+    site = [w for i, w in enumerate(words) if not hit[0] <= i < hit[1] and w not in _MODALITY_FILLER]
+    return f"{hit[2]} of {' '.join(site)}" if site else hit[2]
+
+
+def modality_equivalents(word: str) -> tuple[str, ...]:
+    """The modality's other spellings, for coverage ("ultrasound" states what "ultrasonography" does)."""
+    for modality, spellings in MODALITIES.items():
+        if word == modality or word in spellings:
+            return (modality, *spellings)
+    return ()
+
+
 def _split_word(word: str) -> tuple[str, str] | None:
     """'cholecystectomy' -> ('cholecyst', 'ectomy'); ('hysterectomies' reads as the singular)."""
     word = re.sub(r"ies$", "y", word) if re.search(r"(?:tom|scop|plast|phy|pex)ies$", word) else word
@@ -153,5 +182,8 @@ def variants(text: str) -> list[str]:
     base = " ".join(text.lower().split())
     medical = to_medical(base)
     out = [medical] if medical else []
+    modality = to_modality(base) if not medical else None
+    if modality:
+        out.append(modality)
     out += to_lay(medical or base) if medical else to_lay(base)
     return [v for v in dict.fromkeys(out) if v and v != base]

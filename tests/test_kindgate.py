@@ -1,0 +1,34 @@
+"""The kind gate on hand-made code scores: a wrong-kind winner yields only to a close right-kind code."""
+import numpy as np
+
+from ray_app.config import MatchConfig
+from ray_app.match.aggregate import CodeScores
+from ray_app.match.kindgate import gate
+
+
+def _agg(scores):
+    n = len(scores)
+    return CodeScores(score=np.array(scores, np.float32), best=np.arange(n), second=np.zeros(n, np.float32))
+
+
+def test_a_close_right_kind_code_takes_first_place():
+    cfg = MatchConfig(kind_margin=0.06)
+    # a finding (fit 0.25) leads a Lab query by 0.015 over a measurement (fit 1.0) and a specimen (0.2)
+    out = gate(_agg([0.800, 0.785, 0.790]), np.array([0.25, 1.0, 0.2], np.float32), cfg)
+    order = np.argsort(-out.score, kind="stable").tolist()
+    assert order == [1, 0, 2]
+    assert out.score[0] == np.float32(0.800) and out.score[2] == np.float32(0.790)  # the others keep their scores
+
+
+def test_wrong_kind_wins_when_nothing_right_is_close():
+    cfg = MatchConfig(kind_margin=0.06)
+    agg = _agg([0.80, 0.70])
+    out = gate(agg, np.array([0.25, 1.0], np.float32), cfg)
+    assert int(np.argmax(out.score)) == 0
+
+
+def test_a_right_kind_winner_and_the_switch_leave_scores_alone():
+    fit = np.array([1.0, 1.0], np.float32)
+    agg = _agg([0.80, 0.79])
+    assert gate(agg, fit, MatchConfig(kind_margin=0.06)) is agg
+    assert gate(_agg([0.8, 0.79]), np.array([0.1, 1.0], np.float32), MatchConfig(kind_margin=0.0)).score[0] == np.float32(0.8)
