@@ -101,6 +101,7 @@ class RayConfig:
     block_rows: int = 50_000
     inflight_blocks: int = 2
     progress_seconds: float = 10.0
+    progress_bar: str = "auto"  # auto (a tqdm bar when stderr is a terminal, else log lines) | on | off
     replicas_per_node: int = 0  # >0: this many IndexReplica actors on every alive node (else index_replicas)
 
 

@@ -335,3 +335,13 @@ def test_source_blocks_are_exact_and_restartable(tmp_path):
     again = list(Source(p, block_rows=25).blocks(start_block=3))
     assert [(b, r) for b, r, _ in again] == [(3, 75), (4, 100)] and again[0][2].equals(blocks[3][2])
     assert s.total_rows == 103
+
+
+def test_progress_bar_on_a_terminal_and_lines_in_a_log(engine, src, tmp_path, capfd):
+    logs = []
+    run(engine, src, tmp_path / "bar", config=cfg(progress_seconds=0, progress_bar="on"), log=logs.append)
+    err = capfd.readouterr().err
+    assert "[map]" in err and "600/600" in err and "rows/s" in err  # the tqdm bar, on stderr (CSV: total from bytes)
+    assert not [m for m in logs if "rows/s" in m]  # the bar replaces the periodic lines
+    with pytest.raises(ValueError, match="progress_bar"):
+        run(engine, src, tmp_path / "bad", config=cfg(progress_bar="sometimes"))

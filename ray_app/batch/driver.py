@@ -36,7 +36,7 @@ from ray_app.batch.cache import ResultCache
 from ray_app.batch.files import join, read_bytes, sha256, write_atomic
 from ray_app.batch.manifest import config_fingerprint, index_fingerprint, open_manifest
 from ray_app.batch.prepare import Prepared, prepare
-from ray_app.batch.progress import Progress
+from ray_app.batch.progress import Progress, want_bar
 from ray_app.batch.sink import CACHE_DIR, PART, OutputLayout, combine, merge_parts, write_parquet_bytes
 from ray_app.batch.source import Source
 from ray_app.batch.tables import TEXT_COLUMN, TYPE_COLUMN, XLSX_MAX_ROWS, InputError, resolve_columns
@@ -189,6 +189,7 @@ def map_stream(input_uri: str | Path, output_uri: str | Path, backend, config: C
     manifest = open_manifest(layout, source.fingerprint, config_fingerprint(config, B, top_k, tcol, ycol, source.sheet),
                              index_fingerprint(index_meta), resume, log)
     cache = ResultCache(None if layout.remote else layout.parts)
+    job = None
     try:
         for b in manifest.blocks:  # resume: what earlier blocks matched is known, and not matched again
             t = pq.read_table(_io.BytesIO(read_bytes(layout.fs, join(layout.parts, b["cache_file"]))))
@@ -197,7 +198,8 @@ def map_stream(input_uri: str | Path, output_uri: str | Path, backend, config: C
         mapper = Mapper(backend, config, expander, cache, keep=top_k, llm=llm)
         job = _Job(layout, manifest, mapper, Progress(source.total_rows, source.fraction_done,
                                                       config.ray.progress_seconds, log,
-                                                      sum(b["rows"] for b in manifest.blocks)), top_k, log,
+                                                      sum(b["rows"] for b in manifest.blocks),
+                                                      bar=want_bar(config.ray.progress_bar)), top_k, log,
                    llm_columns=llm is not None)
         queue: deque[_Block] = deque()
         for block, row_start, table in source.blocks(resumed):
@@ -212,6 +214,8 @@ def map_stream(input_uri: str | Path, output_uri: str | Path, backend, config: C
         _complete(layout, manifest, stats, sidecar, keep_parts, csv_safe)
         return stats
     finally:
+        if job is not None:
+            job.progress.close()
         cache.close()
 
 

@@ -1,20 +1,46 @@
-"""Progress lines for the job log: rows done, rows/s, ETA, distinct queries."""
+"""Progress for the job log: rows done, rows/s, ETA, distinct queries.
+
+Plain lines every ``ray.progress_seconds`` where output goes to a log (Ray Job logs, CI, a pipe); a tqdm
+bar on a terminal (``ray.progress_bar``: auto = when stderr is a TTY, on, off), because a person watching
+a terminal wants one line that moves, and a log wants lines it can keep.
+"""
 from __future__ import annotations
 
+import sys
 import time
 from typing import Callable
 
 
+def want_bar(mode: str) -> bool:
+    if mode not in ("auto", "on", "off"):
+        raise ValueError(f"ray.progress_bar must be auto, on or off; got {mode!r}")
+    return mode == "on" or (mode == "auto" and sys.stderr.isatty())
+
+
 class Progress:
     def __init__(self, total_rows: int | None, fraction: Callable[[], float | None], every: float,
-                 log: Callable[[str], None], start_rows: int = 0):
+                 log: Callable[[str], None], start_rows: int = 0, bar: bool = False):
         self.total, self.fraction, self.every, self.log = total_rows, fraction, every, log
         self.t0 = self.last = time.perf_counter()
         self.start_rows = start_rows
+        self.bar = None
+        if bar:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total_rows, initial=start_rows, unit=" rows", file=sys.stderr,
+                            dynamic_ncols=True, desc="[map]", smoothing=0.1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
     def matching(self, block: int, done: int, total: int) -> None:
         """Between blocks: how far the block being matched is (a big first block takes a while)."""
         now = time.perf_counter()
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"block {block}: {done:,}/{total:,} distinct matched", refresh=True)
+            return
         if now - self.last >= self.every:
             self.last = now
             self.log(f"[map] block {block}: {done:,}/{total:,} new distinct queries matched "
@@ -22,6 +48,13 @@ class Progress:
 
     def update(self, rows: int, distinct: int, blocks: int, force: bool = False) -> None:
         now = time.perf_counter()
+        if self.bar is not None:
+            if not self.total:  # a CSV's row count is unknown up front: estimated from the bytes read so far
+                f = self.fraction()
+                self.bar.total = max(rows, round(rows / f)) if f else None
+            self.bar.update(rows - self.bar.n)
+            self.bar.set_postfix_str(f"{distinct:,} distinct, {blocks} block(s) written", refresh=True)
+            return
         if not force and now - self.last < self.every:
             return
         self.last = now
