@@ -206,8 +206,6 @@ class ReviewConfig:
     max_jobs: int = 1  # mapping jobs queued or running at once; another upload is a 429 until one ends
     block_rows: int = 2000  # rows per block of an upload job: progress moves once per block
     top_k: int = 5  # candidates kept per queue item (the choices 1..k the reviewer sees)
-    reviewer_max_chars: int = 128
-    comment_max_chars: int = 2000
 
 
 @dataclass

@@ -289,3 +289,27 @@ def test_a_restarted_server_lists_the_finished_jobs(api):
     assert after == done
     some = next(iter(done))
     assert s.get(f"{base}/v1/review/jobs/{some}/queue", timeout=30).json()["summary"]["decided"] >= 0
+
+
+def test_jobs_of_a_stopped_server_are_marked_interrupted(tmp_path):
+    """On start, a job whose process is gone is marked interrupted; one whose process lives is left alone."""
+    import json
+    import os
+    import socket
+    import subprocess
+
+    from ray_app.config import Config
+    from ray_app.review.jobs import JobManager
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    root = tmp_path / "jobs"
+    for job_id, pid in (("a" * 16, dead.pid), ("b" * 16, os.getppid())):
+        (root / job_id).mkdir(parents=True)
+        (root / job_id / "job.json").write_text(json.dumps({
+            "id": job_id, "filename": "x.csv", "input": "input.csv", "status": "running", "created": 1.0,
+            "rows": 3, "owner": f"{socket.gethostname()}:{pid}"}))
+    jobs = JobManager(tmp_path, Config(), backend=None)
+    status = {j["id"]: j["status"] for j in jobs.list()}
+    assert status == {"a" * 16: "interrupted", "b" * 16: "running"}
+    assert "upload the file again" in jobs.get("a" * 16)["error"]

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import socket
 import shutil
 import threading
 import time
@@ -48,9 +50,9 @@ class JobManager:
         self.memory_factory = memory_factory
         self.lock = threading.Lock()
         self._queues: dict[str, list[dict]] = {}
-        for d in self.root.iterdir():  # a job that was running when the server stopped will not finish
+        for d in self.root.iterdir():  # a job whose process is gone (a restart) will not finish
             job = self._read(d.name)
-            if job and job["status"] in ACTIVE:
+            if job and job["status"] in ACTIVE and not _alive(job.get("owner")):
                 self._update(d.name, status="interrupted", error="the server stopped while this job ran; upload "
                                                                  "the file again", finished=time.time())
 
@@ -104,7 +106,7 @@ class JobManager:
                 raise JobLimit(f"{n} mapping job(s) already queued or running (review.max_jobs = "
                                f"{self.config.review.max_jobs}); upload again when one has finished")
             job = {"id": job_id, "filename": filename, "input": input_path.name, "status": "queued",
-                   "created": time.time(), "parent": parent, **info}
+                   "created": time.time(), "parent": parent, "owner": f"{socket.gethostname()}:{os.getpid()}", **info}
             (folder / "job.json").write_text(json.dumps(job, indent=1, default=str))
         threading.Thread(target=self._run, args=(job_id,), daemon=True, name=f"review-job-{job_id}").start()
         return self.get(job_id)
@@ -197,3 +199,20 @@ class JobManager:
             write_table(df, tmp, csv_safe_cells=fmt == "csv")
             tmp.replace(path)
         return path
+
+
+def _alive(owner: str | None) -> bool:
+    """Is the process that runs a job still there? Another host's process is taken to be (its own server
+    marks it when it restarts); on this host, a pid that is gone (or is this very process, restarted) is not."""
+    host, _, pid = (owner or "").rpartition(":")
+    if not pid.isdigit() or host != socket.gethostname():
+        return bool(owner) and host != socket.gethostname()
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
