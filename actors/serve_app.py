@@ -1,5 +1,9 @@
 """Ray Serve app: FastAPI ingress -> Embedder -> IndexReplica (and the LLM engine pool, when llm.mode is on).
 
+Review loop: the ingress also runs upload jobs (``ray_app.review.jobs``: ``map_stream`` in a worker thread,
+with the Embedder and IndexReplica deployments as its backend, ``FileJobBackend``) and applies the mapping
+memory (approved decisions) before matching every request.
+
 Lives in ``actors/`` because its deployments are the same thin wrappers as the batch job's actors:
 ``Embedder`` *is* ``actors.embedder.QueryEmbedder`` and ``IndexReplica`` extends
 ``actors.index_replica.IndexReplica`` with two read-only reports, so the online path runs the batch
@@ -18,6 +22,7 @@ file job's distinct queries are; the engine calls run in a worker thread, off th
 from __future__ import annotations
 
 import asyncio
+import copy
 import threading
 import time
 from pathlib import Path
@@ -29,6 +34,7 @@ from actors.index_replica import IndexReplica
 from ray_app.online import concepts
 from ray_app.online import shape as online
 from ray_app.online.api import build_api
+from ray_app.online.review_api import create_review
 from ray_app.batch.driver import Mapper
 from ray_app.config import Config, load_config
 from ray_app.engine import check_index
@@ -59,6 +65,23 @@ class ServeIndexReplica(IndexReplica):
         return concepts.concept(self.matcher.bundle, system, code)
 
 
+class FileJobBackend:
+    """An upload job's backend (``batch.driver.map_stream`` in a worker thread of the ingress): the same
+    Embedder -> IndexReplica deployments as a request, waited on from that thread, never the event loop."""
+
+    def __init__(self, ingress):
+        self.ingress = ingress
+
+    def submit(self, queries: list):
+        return self.ingress.submit(queries)
+
+    def collect(self, handle, on_wait=None) -> list:
+        return handle.result()
+
+    def close(self) -> None:
+        pass
+
+
 @serve.ingress()
 class Ingress:
     """Validation, auth, audit and the page (``ray_app.online.api``); normalization/anchors here, matching downstream."""
@@ -74,7 +97,11 @@ class Ingress:
             # engines load in the background; the first llm=true request waits for them
             threading.Thread(target=self._warm_llm, daemon=True).start()
         self.llm_available = self.llm is not None
-        self.mapper = Mapper(self, config, load_expander(index_dir, config.model.path))
+        expander = load_expander(index_dir, config.model.path)
+        # the review loop (upload jobs, queue, decisions); its mapping memory answers reviewed items here too
+        self.review = create_review(index_dir, config, FileJobBackend(self), expander, check_index(index_dir, config))
+        memory = self.review.memory(snapshot=False) if config.review.memory else None
+        self.mapper = Mapper(self, config, expander, memory=memory)
         self._replicas: tuple[float, dict] = (0.0, {})
         self._warm = False
 
@@ -158,7 +185,8 @@ def harmonize_app(index_dir: str, config: Config, llm_client=None, ingress_env: 
     LLM stage (default, with ``llm.mode`` on: ``llm.backend``'s, i.e. the engine pool or the endpoint).
     ``ingress_env``: environment variables for the ingress replicas (e.g. the token variable on a Ray
     that was started before it was set; a local ``harmonize serve`` inherits the shell's)."""
-    cfg = config
+    cfg = copy.deepcopy(config)
+    cfg.review.work_dir = str(Path(cfg.review.work_dir).resolve())  # the ingress may run in another folder
     s = cfg.serve
     index_dir = str(Path(index_dir).resolve())
     check_index(index_dir, cfg)  # fail here, before replicas start, when the index does not fit the model

@@ -3,6 +3,7 @@
 "use strict";
 (() => {
   const MODE = document.documentElement.dataset.mode === "recorded" ? "recorded" : "live";
+  if (MODE === "live") document.getElementById("nav-review").hidden = false;  // the review page needs the server
   const REC = window.HARMONIZE_RECORDED || null;
   const $ = (id) => document.getElementById(id);
   const SYS = { RXNORM: "RxNorm", SNOMEDCT_US: "SNOMED CT" };

@@ -54,8 +54,15 @@ def add_map(p: argparse.ArgumentParser) -> None:
                                                              "after merging into a single-file output")
     p.add_argument("--csv-safe", action="store_true", help="csv/tsv output: prefix cells that start with "
                                                            "= + - @ tab or CR with ' (spreadsheet formula injection)")
+    add_memory(p)
     add_llm(p)
     add_config(p)
+
+
+def add_memory(p: argparse.ArgumentParser, required: bool = False) -> None:
+    p.add_argument("--memory", metavar="DB", required=required,
+                   help="decision database (a SQLite file or a SQLAlchemy URL such as postgresql://...): "
+                        "reviewed items map straight to their decision (flag reviewed)")
 
 
 def add_eval(p: argparse.ArgumentParser) -> None:
@@ -82,6 +89,10 @@ def preflight_map(args, config) -> None:
 
     check_index(args.index, config)
     OutputLayout(args.output)
+    if getattr(args, "memory", None):  # the schema version is checked here, not after the model loads
+        from ray_app.review.db import ReviewDB
+
+        ReviewDB(args.memory).close()
     want = (args.text_column or TEXT_COLUMN, args.type_column or TYPE_COLUMN)
     source = Source(args.input, args.sheet, 1, columns=want)
     resolve_columns(pd.DataFrame(columns=source.schema.names), *want, source=str(args.input))
@@ -90,7 +101,8 @@ def preflight_map(args, config) -> None:
 def map_kwargs(args) -> dict:
     """The ``map_stream`` keywords a parsed ``add_map`` command line asks for."""
     return {"top_k": args.top_k, "text_col": args.text_column, "type_col": args.type_column,
-            "sheet": args.sheet, "resume": args.resume, "keep_parts": args.keep_parts, "csv_safe": args.csv_safe}
+            "sheet": args.sheet, "resume": args.resume, "keep_parts": args.keep_parts, "csv_safe": args.csv_safe,
+            "memory": args.memory}
 
 
 def report_dir(args) -> str:

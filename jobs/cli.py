@@ -217,6 +217,7 @@ EXAMPLES = {
              "harmonize build --catalog snomed.parquet rxnorm.parquet --out idx --set index.type=hnsw",
     "tune": "harmonize tune --catalog my_*.parquet --out models/tuned --local",
     "map": "harmonize map --index build/demo_index --input examples/sample_input.csv --output build/out.xlsx --local\n"
+           "harmonize map --index build/demo_index --input in.csv --output out.xlsx --memory build/review/decisions.sqlite\n"
            "harmonize map --index idx --input s3://bucket/feed/ --output s3://bucket/mapped/ --top-k 3 --resume",
     "catalog": "harmonize catalog convert SnomedCT_Release/Snapshot/ --out build/catalog/",
     "query": "harmonize query --index build/demo_index --type Procedure chest xr\n"
@@ -305,6 +306,10 @@ def build_parser() -> argparse.ArgumentParser:
                                                          "export (the page's files, the recorded codes)")
     add_config(st)
     st.set_defaults(fn=cmd_site)
+
+    from jobs.review import add_review
+
+    add_review(sub)
     return ap
 
 

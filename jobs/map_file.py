@@ -26,12 +26,16 @@ def _log(message: str) -> None:
     print(message, flush=True)  # `ray job logs` shows progress as it happens, not at exit
 
 
-def run(index_dir: str, input_path: str, output_path: str, config: Config, log=_log, **kwargs) -> dict:
-    """``kwargs``: ``map_stream``'s options (top_k, text_col, type_col, sheet, resume, keep_parts, csv_safe)."""
+def run(index_dir: str, input_path: str, output_path: str, config: Config, log=_log, memory: str | None = None,
+        **kwargs) -> dict:
+    """``kwargs``: ``map_stream``'s options (top_k, text_col, type_col, sheet, resume, keep_parts, csv_safe);
+    ``memory``: a decision database (path or SQLAlchemy URL) applied before matching (``ray_app.review``)."""
     from actors.pool import RayBackend
+    from ray_app.review.memory import open_memory
 
     OutputLayout(output_path)  # a bad output type fails before anything loads
     meta = check_index(index_dir, config)
+    mem = open_memory(memory, index_dir, config) if memory else None
     backend = RayBackend(index_dir, config, log=log)
     llm = None
     if config.llm.mode != "off":  # its own engine actors (actors.llm_pool), started on first use
@@ -41,9 +45,11 @@ def run(index_dir: str, input_path: str, output_path: str, config: Config, log=_
     try:
         stats = map_stream(input_path, output_path, backend, config, expander=load_expander(index_dir, config.model.path),
                            index_meta=meta, log=log, engine="ray", sidecar=run_sidecar(index_dir, meta, config),
-                           llm=llm, **kwargs)
+                           llm=llm, memory=mem, **kwargs)
     finally:
         backend.close()
+        if mem is not None:
+            mem.db.close()
         if llm is not None:
             log(f"[llm] {llm.stats}")
             llm.close()

@@ -203,6 +203,20 @@ class LLMConfig:
 
 
 @dataclass
+class ReviewConfig:
+    """The review loop (``ray_app.review``): upload jobs, the review queue, decisions and the mapping memory."""
+    work_dir: str = "build/review"  # upload jobs (one folder each) and the default decision database
+    db_url: str | None = None  # any SQLAlchemy URL (postgresql://...); None = SQLite <work_dir>/decisions.sqlite
+    memory: bool = True  # Serve and upload jobs map reviewed items straight to their decision
+    upload_max_bytes: int = 20 * 1024 * 1024  # a larger upload is a 413
+    xlsx_max_unzipped_bytes: int = 200 * 1024 * 1024  # an xlsx (a zip) that unpacks to more is refused (zip bomb)
+    xlsx_max_ratio: int = 200  # ... as is one whose members compress better than this (zeros, not cells)
+    max_jobs: int = 1  # mapping jobs queued or running at once; another upload is a 429 until one ends
+    block_rows: int = 2000  # rows per block of an upload job: progress moves once per block
+    top_k: int = 5  # candidates kept per queue item (the choices 1..k the reviewer sees)
+
+
+@dataclass
 class Config:
     model: ModelConfig = field(default_factory=ModelConfig)
     index: IndexConfig = field(default_factory=IndexConfig)
@@ -211,6 +225,7 @@ class Config:
     serve: ServeConfig = field(default_factory=ServeConfig)
     tune: TuneConfig = field(default_factory=TuneConfig)
     llm: LLMConfig = field(default_factory=LLMConfig)
+    review: ReviewConfig = field(default_factory=ReviewConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

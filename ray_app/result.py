@@ -60,6 +60,8 @@ class MatchResult:
     candidates: list[Candidate] = field(default_factory=list, **doc("top-k, best first, with their signals"))
     llm_expansion: str = field(default="", **doc("the LLM's expansion: keywords | description | STYs (LLM on)"))
     llm_reason: str = field(default="", **doc("the LLM re-ranker's one-line reason (LLM on)"))
+    reviewed_by: str = field(default="", **doc("flag reviewed: who decided this item (the mapping memory)"))
+    reviewed_at: str = field(default="", **doc("flag reviewed: when it was decided (ISO 8601, UTC)"))
 
     def with_flags(self, first: list[str]) -> "MatchResult":
         """This result with row-level flags (from input checks) in front, each flag once."""

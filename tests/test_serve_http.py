@@ -22,6 +22,7 @@ def api(ray_local, tiny_index, tmp_path_factory):
     audit = tmp_path_factory.mktemp("audit") / "audit.jsonl"
     # small limits so that one test can overload the ingress with a burst
     cfg = load_config(None, [f"serve.token_env={TOKEN_ENV}", f"serve.audit_log={audit}", "serve.max_text_chars=64",
+                             f"review.work_dir={audit.parent / 'review'}",
                              "serve.max_batch_items=4", "serve.max_ongoing_requests=1", "serve.max_queued_requests=1",
                              "serve.ingress_cpus=0.1", "serve.embedder_cpus=0.3", "serve.replica_cpus=0.3"])
     base = start_app(tiny_index, cfg, "tiny", ingress_env={TOKEN_ENV: TOKEN})
@@ -296,7 +297,8 @@ def test_fhir_metadata_lists_exactly_what_is_implemented(api):
     cs = fhir_resource(get(api, "/fhir/metadata"), resource_type="CapabilityStatement")
     assert cs.fhirVersion == "4.0.1" and cs.kind == "instance"
     ops = {(res.type, op.name) for res in cs.rest[0].resource for op in res.operation or []}
-    assert ops == {("CodeSystem", "lookup"), ("CodeSystem", "validate-code"), ("ValueSet", "expand")}
+    assert ops == {("CodeSystem", "lookup"), ("CodeSystem", "validate-code"), ("ValueSet", "expand"),
+                   ("ConceptMap", "translate")}
     spec = get(api, "/openapi.json").json()["paths"]
     for _, name in ops:  # each listed operation has a route
         assert any(p.endswith(f"${name}") for p in spec), name
@@ -360,9 +362,13 @@ def test_fhir_expand_is_text_search_within_an_entity_type(api):
     fhir_resource(get(api, "/fhir/ValueSet/nope/$expand", filter="asthma"), 404, "OperationOutcome")
 
 
-def test_fhir_translate_is_501_and_unknown_routes_are_outcomes(api):
-    oo = fhir_resource(get(api, "/fhir/ConceptMap/$translate", system=SCT, code="22298006"), 501, "OperationOutcome")
-    assert oo.issue[0].code == "not-supported" and "review" in oo.issue[0].diagnostics
+def test_fhir_translate_needs_a_local_source_and_unknown_routes_are_outcomes(api):
+    # translation is over reviewed local texts (tests/test_review_http.py); a standard code is not a source
+    oo = fhir_resource(get(api, "/fhir/ConceptMap/$translate", system=SCT, code="22298006"), 404, "OperationOutcome")
+    assert oo.issue[0].code == "not-found" and "urn:harmonize:source-text:" in oo.issue[0].diagnostics
+    p = fhir_resource(get(api, "/fhir/ConceptMap/$translate", system="urn:harmonize:source-text:diagnosis",
+                          code="never reviewed"), resource_type="Parameters")
+    assert params_of(p)["result"][0].valueBoolean is False
     fhir_resource(api["s"].post(api["base"] + "/fhir/ConceptMap/$translate", json={"resourceType": "Parameters"},
-                                timeout=60), 501, "OperationOutcome")
+                                timeout=60), 400, "OperationOutcome")
     fhir_resource(get(api, "/fhir/Patient/1"), 404, "OperationOutcome")

@@ -27,10 +27,12 @@ def row_results(prepared: Prepared, results: list[MatchResult]) -> list[MatchRes
 
 
 LLM_COLUMNS = ["Output LLM Expansion", "Output LLM Reason"]
+REVIEW_COLUMNS = ["Output Reviewed By", "Output Reviewed At"]
 
 
-def output_columns(rows: list[MatchResult], top_k: int = 0, llm: bool = False) -> dict[str, list]:
-    """The output columns; with ``llm`` (the LLM stage ran) also the expansion and the re-ranker's reason."""
+def output_columns(rows: list[MatchResult], top_k: int = 0, llm: bool = False, review: bool = False) -> dict[str, list]:
+    """The output columns; with ``llm`` (the LLM stage ran) also the expansion and the re-ranker's reason;
+    with ``review`` (a mapping memory was used) who decided a reviewed row, and when."""
     cols: dict[str, list] = {
         "Output Coding System": [r.system for r in rows],
         "Output Target Code": [r.code for r in rows],
@@ -43,6 +45,9 @@ def output_columns(rows: list[MatchResult], top_k: int = 0, llm: bool = False) -
     if llm:
         cols["Output LLM Expansion"] = [r.llm_expansion for r in rows]
         cols["Output LLM Reason"] = [r.llm_reason for r in rows]
+    if review:
+        cols["Output Reviewed By"] = [r.reviewed_by for r in rows]
+        cols["Output Reviewed At"] = [r.reviewed_at for r in rows]
     for k in range(top_k):
         picked = [r.candidates[k] if len(r.candidates) > k else None for r in rows]
         cols[f"Output Coding System {k + 1}"] = [c.system if c else "" for c in picked]

@@ -22,7 +22,7 @@ import json
 import os
 import time
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -47,9 +47,10 @@ from ray_app.result import MatchResult
 @dataclass
 class Pending:
     prepared: Prepared
-    found: dict[str, MatchResult]  # queries the cache already knew
+    found: dict[str, MatchResult]  # queries the mapping memory or the cache already knew
     new: list  # queries sent to the backend
     handle: object = None
+    retired: set = field(default_factory=set)  # keys whose reviewed code left the catalog (matched again)
 
 
 @dataclass
@@ -63,23 +64,25 @@ class Mapper:
     """Rows -> typed results through a backend. With ``cache`` (the streaming job), queries seen in an
     earlier batch are not matched again and results keep only the ``keep`` candidates the output writes.
     With ``llm`` (a ``ray_app.llm.stage.LLMStage``) the new distinct queries are expanded before the
-    backend sees them and re-ranked after it: the same two calls the Serve ingress makes."""
+    backend sees them and re-ranked after it: the same two calls the Serve ingress makes. With ``memory``
+    (a ``ray_app.review.memory.MappingMemory``) reviewed queries map to their decision and are not matched."""
 
     def __init__(self, backend, config: Config, expander=None, cache: ResultCache | None = None,
-                 keep: int | None = None, llm=None):
+                 keep: int | None = None, llm=None, memory=None):
         self.backend, self.config, self.expander, self.cache, self.keep = backend, config, expander, cache, keep
-        self.llm = llm
+        self.llm, self.memory = llm, memory
         self.in_flight: set[str] = set()  # keys submitted but not yet collected (overlapping batches)
 
     def plan(self, texts: list, types: list) -> Pending:
         """Prepare and dedupe (within the batch, and against the cache); nothing is submitted yet."""
         prepared = prepare(texts, types, self.config, self.expander)
-        keys = [q.key for q in prepared.queries]
-        found = self.cache.get_many(keys) if self.cache is not None else {}
+        found, retired = self.memory.lookup(prepared.queries) if self.memory is not None else ({}, set())
+        if self.cache is not None:
+            found.update(self.cache.get_many([q.key for q in prepared.queries if q.key not in found]))
         new = [q for q in prepared.queries if q.key not in found and q.key not in self.in_flight]
         if self.cache is not None:
             self.in_flight.update(q.key for q in new)
-        return Pending(prepared, found, new)
+        return Pending(prepared, found, new, retired=retired)
 
     def submit(self, texts: list, types: list) -> Pending:
         p = self.plan(texts, types)
@@ -103,6 +106,9 @@ class Mapper:
             missing = [q.key for q in p.prepared.queries if q.key not in by_key]  # matched by an earlier batch
             by_key.update(self.cache.get_many(missing))
         results = [by_key[q.key] for q in p.prepared.queries]
+        if p.retired:  # the decision is not used, and the row goes back to the review queue
+            results = [replace(r, flags=[*r.flags, "reviewed_code_retired"]) if q.key in p.retired else r
+                       for q, r in zip(p.prepared.queries, results)]
         return Mapped(p.prepared, row_results(p.prepared, results), cache_rows)
 
     def collect(self, p: Pending, on_wait: Callable[[int, int], None] | None = None) -> Mapped:
@@ -142,7 +148,7 @@ class _Job:
         done = self.mapper.collect(b.pending, on_wait=lambda d, t: self.progress.matching(b.id, d, t))
         cache_bytes = write_parquet_bytes(pa.table({"k": [k for k, _ in done.new_cache_rows],
                                                     "result": [j for _, j in done.new_cache_rows]}))
-        cols = output_columns(done.rows, self.top_k, llm=self.llm_columns)
+        cols = output_columns(done.rows, self.top_k, llm=self.llm_columns, review=self.mapper.memory is not None)
         part_bytes = write_parquet_bytes(combine(b.table, cols))
         write_atomic(self.layout.fs, self.layout.cache(b.id), cache_bytes)
         write_atomic(self.layout.fs, self.layout.part(b.id), part_bytes)
@@ -176,7 +182,7 @@ def map_stream(input_uri: str | Path, output_uri: str | Path, backend, config: C
                text_col: str | None = None, type_col: str | None = None, sheet=None, resume: bool = False,
                expander=None, index_meta: dict | None = None, keep_parts: bool = False, csv_safe: bool = False,
                log: Callable[[str], None] = print, sidecar: dict | None = None, engine: str = "local",
-               llm=None) -> dict:
+               llm=None, memory=None) -> dict:
     """Map ``input_uri`` to ``output_uri`` block by block through ``backend`` (see the module docstring)."""
     t0 = time.perf_counter()
     B = max(1, int(config.ray.block_rows))
@@ -195,7 +201,7 @@ def map_stream(input_uri: str | Path, output_uri: str | Path, backend, config: C
             t = pq.read_table(_io.BytesIO(read_bytes(layout.fs, join(layout.parts, b["cache_file"]))))
             cache.put_json(list(zip(t.column("k").to_pylist(), t.column("result").to_pylist())))
         resumed = len(manifest.blocks)
-        mapper = Mapper(backend, config, expander, cache, keep=top_k, llm=llm)
+        mapper = Mapper(backend, config, expander, cache, keep=top_k, llm=llm, memory=memory)
         job = _Job(layout, manifest, mapper, Progress(source.total_rows, source.fraction_done,
                                                       config.ray.progress_seconds, log,
                                                       sum(b["rows"] for b in manifest.blocks),
@@ -235,14 +241,18 @@ def _complete(layout: OutputLayout, manifest, stats: dict, sidecar: dict | None,
 
 def run_local(index_dir: str, input_uri: str, output_uri: str, config: Config, top_k: int = 0,
               text_col: str | None = None, type_col: str | None = None, sheet=None, resume: bool = False,
-              keep_parts: bool = False, csv_safe: bool = False, log: Callable[[str], None] = print) -> dict:
-    """The whole streaming map in this process (no Ray): ``harmonize map --local``."""
+              keep_parts: bool = False, csv_safe: bool = False, log: Callable[[str], None] = print,
+              memory: str | None = None) -> dict:
+    """The whole streaming map in this process (no Ray): ``harmonize map --local``; ``memory``: a decision
+    database (path or SQLAlchemy URL) whose decisions are applied before matching."""
     from ray_app.batch.backend import LocalBackend
     from ray_app.engine import load_engine
+    from ray_app.review.memory import open_memory
 
     OutputLayout(output_uri)  # a bad output type fails before the model loads
     engine = load_engine(index_dir, config)
     meta = engine.bundle.meta
+    mem = open_memory(memory, index_dir, config) if memory else None
     llm = None
     if config.llm.mode != "off":  # the engine (vLLM in this process, or an endpoint) starts here, lazily
         from actors.llm_pool import make_llm_stage
@@ -252,10 +262,12 @@ def run_local(index_dir: str, input_uri: str, output_uri: str, config: Config, t
         return map_stream(input_uri, output_uri, LocalBackend(engine.matcher, config.ray.embed_batch_size), config,
                           top_k=top_k, text_col=text_col, type_col=type_col, sheet=sheet, resume=resume,
                           expander=engine.expander, index_meta=meta, keep_parts=keep_parts, csv_safe=csv_safe,
-                          log=log, sidecar=run_sidecar(index_dir, meta, config), llm=llm)
+                          log=log, sidecar=run_sidecar(index_dir, meta, config), llm=llm, memory=mem)
     finally:
         if llm is not None:
             llm.close()
+        if mem is not None:
+            mem.db.close()
 
 
 def run_sidecar(index_dir: str, meta: dict, config: Config) -> dict:

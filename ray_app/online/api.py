@@ -25,7 +25,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 
 from ray_app.config import Config
-from ray_app.online import concepts, fhir, problems
+from ray_app.online import concepts, fhir, problems, review_api
 from ray_app.online.audit import AuditLog
 from ray_app.online.models import (WEIGHT_RANGE, BatchResponse, CatalogResponse, ConceptResponse, HealthResponse,
                                    MapResponse, build_models)
@@ -37,6 +37,7 @@ from ray_app.version import version
 SITE_DIR = Path(__file__).resolve().parent / "site"
 SITE_ASSETS = {"site.css": "text/css", "site.js": "text/javascript", "favicon.svg": "image/svg+xml",
                "examples.json": "application/json", "figures.json": "application/json"}
+REVIEW_ASSETS = {"review.css": "text/css", "review.js": "text/javascript"}  # the review page, live only
 # the page loads only its own files; API text is inserted with textContent, and this header is a second line
 PAGE_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
@@ -113,7 +114,8 @@ def build_api(backend: Backend, config: Config) -> FastAPI:
                               "application/problem+json body (an OperationOutcome under /fhir). The page at / "
                               "explains the engine and demonstrates it.",
                   docs_url=None, redoc_url=None)
-    problems.install(app, s.max_body_bytes)
+    review = getattr(backend, "review", None)  # the review loop (online.review_api), when the backend has one
+    problems.install(app, s.max_body_bytes, exempt=(review_api.UPLOAD_PATH,) if review is not None else ())
 
     def authorize(cred: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
         if token is None:
@@ -247,7 +249,13 @@ def build_api(backend: Backend, config: Config) -> FastAPI:
     async def engine_search(pairs: list[tuple[str, str]], top_k: int) -> list[dict]:
         return (await run("fhir-expand", pairs, top_k, None, False))[1]
 
-    app.include_router(fhir.build_router(backend, config, authorize, version(), engine_search))
+    translate = None
+    if review is not None:
+        app.include_router(review_api.build_router(review, config, authorize))
+
+        async def translate(params: dict) -> dict:
+            return await review_api.translate(review, params)
+    app.include_router(fhir.build_router(backend, config, authorize, version(), engine_search, translate))
 
     # ------------------------------------------------------------------ the page and the docs
     page = page_html("live")
@@ -256,7 +264,14 @@ def build_api(backend: Backend, config: Config) -> FastAPI:
     async def index():
         return HTMLResponse(page, headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-cache"})
 
-    for name, media in SITE_ASSETS.items():
+    if review is not None:
+        review_page = (SITE_DIR / "review.html").read_text(encoding="utf-8")
+
+        @app.get("/review", include_in_schema=False)
+        async def review_html():
+            return HTMLResponse(review_page, headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-cache"})
+
+    for name, media in {**SITE_ASSETS, **(REVIEW_ASSETS if review is not None else {})}.items():
         def asset(_name=name, _media=media):
             return FileResponse(SITE_DIR / _name, media_type=_media, headers={"Cache-Control": "no-cache"})
         app.get(f"/{name}", include_in_schema=False)(asset)

@@ -6,7 +6,7 @@
     GET|POST /fhir/ValueSet/$expand              url + filter [+ count, offset, entityType] -> ranked codes
     GET|POST /fhir/ValueSet/{id}/$expand         the same for one of this server's ValueSets
     GET  /fhir/ValueSet/{id}                     medicine | diagnosis | procedure | lab
-    GET|POST /fhir/ConceptMap/$translate         501 until the review workflow provides reviewed mappings
+    GET|POST /fhir/ConceptMap/$translate         a local text -> its reviewed code (the review loop's decisions)
 
 Code systems are named by their FHIR URIs (``http://snomed.info/sct``,
 ``http://www.nlm.nih.gov/research/umls/rxnorm``). ``$expand?filter=`` is a text search through the mapping
@@ -33,9 +33,8 @@ TTY_SYSTEM = "urn:harmonize:umls-tty"  # designation.use: the UMLS term type of 
 OPDEF = "http://hl7.org/fhir/OperationDefinition/"
 VALUESETS = {  # id -> entity type (this server's ValueSets: the codes that entity type maps to)
     "medicine": "Medicine", "diagnosis": "Diagnosis", "procedure": "Procedure", "lab": "Lab"}
-TRANSLATE_NOT_YET = ("ConceptMap/$translate is not implemented yet: it will translate over the reviewed "
-                     "mappings once the review workflow exists. Until then, use ValueSet/$expand?filter=... "
-                     "(text search), CodeSystem/$lookup, or POST /v1/map.")
+TRANSLATE_NOT_YET = ("ConceptMap/$translate translates over the reviewed mappings, and this app has no review "
+                     "workflow; use ValueSet/$expand?filter=... (text search), CodeSystem/$lookup, or POST /v1/map.")
 
 
 def fhir_json(resource: dict, status: int = 200) -> JSONResponse:
@@ -198,7 +197,7 @@ def valueset_resource(vs_id: str, base_url: str) -> dict:
             "compose": {"include": [{"system": concepts.SYSTEM_URI[system]}]}}
 
 
-def capability_statement(base_url: str, version: str) -> dict:
+def capability_statement(base_url: str, version: str, translate: bool = False) -> dict:
     def op(name: str, resource: str) -> dict:
         return {"name": name, "definition": f"{OPDEF}{resource}-{name}"}
 
@@ -210,13 +209,15 @@ def capability_statement(base_url: str, version: str) -> dict:
                                           "and its mapping engine", "url": f"{base_url}/fhir"},
         "fhirVersion": FHIR_VERSION, "format": ["json"],
         "rest": [{"mode": "server",
-                  "documentation": "$expand needs a filter (text search through the mapping engine). "
-                                   "ConceptMap/$translate is not implemented yet (501).",
+                  "documentation": "$expand needs a filter (text search through the mapping engine). " + (
+                      "ConceptMap/$translate maps a local text (system urn:harmonize:source-text:<entity type>) "
+                      "to its reviewed code." if translate else "ConceptMap/$translate is not available (501)."),
                   "resource": [
                       {"type": "CodeSystem", "operation": [op("lookup", "CodeSystem"),
                                                            op("validate-code", "CodeSystem")]},
                       {"type": "ValueSet", "interaction": [{"code": "read"}],
-                       "operation": [op("expand", "ValueSet")]}]}]}
+                       "operation": [op("expand", "ValueSet")]},
+                      *([{"type": "ConceptMap", "operation": [op("translate", "ConceptMap")]}] if translate else [])]}]}
 
 
 def base_url(request: Request) -> str:
@@ -224,8 +225,10 @@ def base_url(request: Request) -> str:
 
 
 def build_router(backend, config: Config, authorize: Callable, version: str,
-                 search: Callable[[list[tuple[str, str]], int], Awaitable[list[dict]]]) -> APIRouter:
-    """The /fhir routes. ``search(pairs, top_k)``: the mapping engine's ranked shortlists (as /v1/map)."""
+                 search: Callable[[list[tuple[str, str]], int], Awaitable[list[dict]]],
+                 translate: Callable[[dict], Awaitable[dict]] | None = None) -> APIRouter:
+    """The /fhir routes. ``search(pairs, top_k)``: the mapping engine's ranked shortlists (as /v1/map);
+    ``translate(params)``: ``ConceptMap/$translate`` over the reviewed decisions (``online.review_api``)."""
     s = config.serve
     r = APIRouter(prefix="/fhir", tags=["FHIR R4 terminology"])
     auth = [Depends(authorize)]
@@ -234,7 +237,7 @@ def build_router(backend, config: Config, authorize: Callable, version: str,
 
     @r.get("/metadata", summary="CapabilityStatement: the operations this server implements", **doc)
     async def metadata(request: Request):
-        return fhir_json(capability_statement(base_url(request), version))
+        return fhir_json(capability_statement(base_url(request), version, translate is not None))
 
     async def lookup(request: Request):
         params = await read_params(request)
@@ -301,8 +304,10 @@ def build_router(backend, config: Config, authorize: Callable, version: str,
     async def expand_id(vs_id: str, request: Request):
         return await _expand(request, vs_id)
 
-    async def translate(request: Request):
-        return outcome_response(501, TRANSLATE_NOT_YET, "not-supported")
+    async def translate_op(request: Request):
+        if translate is None:
+            return outcome_response(501, TRANSLATE_NOT_YET, "not-supported")
+        return fhir_json(await translate(await read_params(request)))
 
     errors = {400: {"description": "invalid parameters"}, 401: {"description": "missing or wrong bearer token"},
               404: {"description": "unknown code system, code or ValueSet"}}
@@ -314,12 +319,13 @@ def build_router(backend, config: Config, authorize: Callable, version: str,
                                           "within a ValueSet (url=) or entity type (entityType=)"),
             ("/ValueSet/{vs_id}/$expand", expand_id, "The same within this server's ValueSet medicine, diagnosis, "
                                                   "procedure or lab"),
-            ("/ConceptMap/$translate", translate, "Not implemented yet (501): needs the reviewed mappings")):
+            ("/ConceptMap/$translate", translate_op, "A local text (system urn:harmonize:source-text:<entity type>, "
+                                                    "code = the text) -> its reviewed SNOMED CT / RxNorm code")):
         for method in ("GET", "POST"):
             op_id = f"fhir_{path.strip('/').replace('/', '_').replace('$', '').replace('{', '').replace('}', '')}_{method.lower()}"
             r.add_api_route(path, fn, methods=[method], summary=summary, dependencies=auth, operation_id=op_id,
                             response_class=JSONResponse, responses={**ok, **errors, **(
-                                {501: {"description": "not implemented yet"}} if fn is translate else {})})
+                                {501: {"description": "no review workflow in this app"}} if fn is translate_op else {})})
 
     @r.get("/ValueSet/{vs_id}", summary="One of this server's ValueSets (medicine, diagnosis, procedure, lab)",
            dependencies=auth, **doc)

@@ -142,11 +142,14 @@ class BodyLimit:
     """ASGI: a request body over ``limit`` bytes is a 413 problem: at once when Content-Length says so, else
     as soon as a chunked body passes the limit."""
 
-    def __init__(self, app, limit: int):
-        self.app, self.limit = app, limit
+    def __init__(self, app, limit: int, exempt: tuple[str, ...] = ()):
+        self.app, self.limit, self.exempt = app, limit, exempt
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        path = scope.get("path", "")[len(scope.get("root_path", "").rstrip("/")):]
+        if path in self.exempt:  # a route with its own, larger limit (the review upload)
             return await self.app(scope, receive, send)
         request = Request(scope, receive)
         length = dict(scope.get("headers") or []).get(b"content-length")
@@ -182,9 +185,10 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
-def install(app: FastAPI, max_body_bytes: int | None = None) -> None:
+def install(app: FastAPI, max_body_bytes: int | None = None, exempt: tuple[str, ...] = ()) -> None:
+    """``exempt``: paths that enforce their own body limit (streamed uploads)."""
     if max_body_bytes:
-        app.add_middleware(BodyLimit, limit=max_body_bytes)
+        app.add_middleware(BodyLimit, limit=max_body_bytes, exempt=exempt)
 
     @app.exception_handler(ApiProblem)
     async def api_problem(request: Request, exc: ApiProblem):
@@ -265,6 +269,8 @@ def problem_openapi(spec: dict) -> None:
 def responses(*codes: int, fhir: bool = False) -> dict:
     """The ``responses=`` of a route: each error status documented (the schema is set by ``problem_openapi``)."""
     what = {400: "invalid parameters", 401: "missing or wrong bearer token", 404: "not found",
-            405: "method not allowed", 413: "request body too large", 422: "invalid request (each field named)",
+            405: "method not allowed", 409: "not possible in the resource's current state",
+            413: "request body too large", 415: "unsupported file type", 422: "invalid request (each field named)",
+            429: "too many jobs at once: retry after Retry-After seconds",
             501: "not implemented", 503: "not ready or at capacity: retry after Retry-After seconds"}
     return {c: {"description": what.get(c, _phrase(c)), "model": Problem} for c in codes}

@@ -29,7 +29,7 @@ def rerank(result: MatchResult, match_cfg: MatchConfig, weights: dict[str, float
     unknown = set(weights) - set(base)
     if unknown:
         raise ValueError(f"this engine has no weight(s) {sorted(unknown)}; known: {sorted(base)}")
-    if not result.candidates:
+    if not result.candidates or "reviewed" in result.flags:  # a person's decision is not re-scored
         return result
     cands = rescore(result.candidates, base, weights)
     top, conf = cands[0], confidence(confidence_features(cands))
