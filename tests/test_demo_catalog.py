@@ -1,4 +1,6 @@
 """End-to-end on the embedded default catalog: the published hackathon samples and the 400-row test file."""
+from pathlib import Path
+
 import pandas as pd
 
 from engine_util import map_rows
@@ -54,3 +56,17 @@ def test_hilabs_test_file_through_ray(ray_local, demo_index, config, tmp_path):
     assert (out.loc[src["Entity Type"] == "Medicine", "Output Coding System"] == "RXNORM").all()
     assert (out.loc[src["Entity Type"] != "Medicine", "Output Coding System"] == "SNOMEDCT_US").all()
     assert out["Output Target Code"].notna().all()
+
+
+def test_readme_sample_output_is_what_the_engine_writes(demo_engine, config):
+    """examples/sample_output.csv (shown in the README) is regenerated, not hand-written: this fails when the
+    engine's answers for examples/sample_input.csv change and the file was not rewritten with
+    `harmonize map --local --index build/demo_index --input examples/sample_input.csv --output examples/sample_output.csv`."""
+    from ray_app.batch.assemble import output_columns
+
+    repo = Path(__file__).resolve().parent.parent
+    src = pd.read_csv(repo / "examples" / "sample_input.csv", dtype=str, keep_default_na=False)
+    want = pd.read_csv(repo / "examples" / "sample_output.csv", dtype=str, keep_default_na=False)
+    got = pd.DataFrame(output_columns(map_rows(demo_engine, src["Input Entity Description"], src["Entity Type"], config)))
+    for col in ("Output Coding System", "Output Target Code", "Output Target Description", "Output Flags"):
+        assert got[col].fillna("").astype(str).tolist() == want[col].tolist(), col
