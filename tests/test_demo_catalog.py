@@ -70,3 +70,15 @@ def test_readme_sample_output_is_what_the_engine_writes(demo_engine, config):
     got = pd.DataFrame(output_columns(map_rows(demo_engine, src["Input Entity Description"], src["Entity Type"], config)))
     for col in ("Output Coding System", "Output Target Code", "Output Target Description", "Output Flags"):
         assert got[col].fillna("").astype(str).tolist() == want[col].tolist(), col
+
+
+@pytest.mark.parametrize("text,etype,code", [
+    ("jardiance 10 mg tablet take 1 tablet(s) every day by oral route", "Medicine", "1545664"),  # the [Jardiance] SBD
+    ("lidocaine 5 % topical ointment", "Medicine", "1543069"),  # 5 % = 0.05 MG/MG
+    ("breast ultrasound", "Procedure", "47079000"),  # Ultrasonography of breast
+    ("mri abdomen", "Procedure", "113091000"),  # no MRI of abdomen: Magnetic resonance imaging, not "of whole body"
+])
+def test_mechanisms_fix_these_on_the_default_catalog(demo_engine, config, text, etype, code):
+    from engine_util import top
+
+    assert top(demo_engine, config, text, etype).code == code

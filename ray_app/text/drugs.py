@@ -374,7 +374,7 @@ DEFAULT_FORMS = ("oral tablet", "oral capsule")
 # A stated strength the catalog drug contradicts makes it another product: it must rank below the ingredient
 # (the documented fallback), however well its form and name fit ("ibuprofen 600 mg" is not the 200 mg tablet).
 STRENGTH_MISMATCH = 0.5
-BRAND_UNBRANDED = 0.5  # term-type fit of an unbranded ingredient/group row when the query names a brand
+BRAND_UNBRANDED = 0.3  # term-type fit of an unbranded ingredient/group row when the query names a brand
 
 
 def _equivalents(v: float, u: str) -> list[tuple[float, str]]:
