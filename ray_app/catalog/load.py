@@ -140,7 +140,7 @@ def catalog_release(paths: list[str | Path]) -> list[dict[str, str]]:
     out = []
     for p in paths:
         try:
-            raw = (pq.read_schema(p).metadata or {}).get(RELEASE_KEY.encode())
+            raw = (pq.read_metadata(p).metadata or {}).get(RELEASE_KEY.encode())  # file key-value metadata
         except Exception:  # unreadable: load_catalog says why, with the file named
             raw = None
         try:
