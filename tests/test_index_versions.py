@@ -253,6 +253,22 @@ def test_cli_build_with_base(built, catalogs, tmp_path, capsys):
     assert "no such index directory" in capsys.readouterr().err
 
 
+# ------------------------------------------------------------------------------------------ Ray paths
+def test_ray_incremental_build_equals_local(ray_local, built, catalogs, config, tmp_path):
+    """jobs.build_index (the Ray Data actor pool) with --base: the same strings embedded, the same index."""
+    from jobs.build_index import run
+    from ray_app.index.bundle import IndexBundle
+
+    cfg = type(config).from_dict(config.to_dict()).override(["ray.embed_batch_size=4"])
+    meta = run(catalogs["v2"], str(tmp_path / "ray_root"), cfg, log=lambda m: None, base=str(built["v1"]))
+    assert meta["build"]["embedded"] == built["m2"]["build"]["embedded"] == len(built["seen_v2"])
+    assert meta["build"]["reused"] == built["m2"]["build"]["reused"]
+    a, b = IndexBundle.load(tmp_path / "ray_root"), IndexBundle.load(built["v2"])
+    for system in b.systems:
+        pd.testing.assert_frame_equal(a.systems[system].table, b.systems[system].table)
+        assert np.allclose(a.systems[system].vectors, b.systems[system].vectors, atol=1e-5)
+
+
 # ------------------------------------------------------------------------------------------ Serve reload
 def test_serve_follows_the_pointer_without_downtime(ray_local, catalogs, embedder, config, tmp_path):
     from ray_app.config import load_config
