@@ -13,6 +13,7 @@ from ray_app.index.build import build_index
 
 from actors.runtime import actor_args, dataset_from_frame, embed_gpus, embed_pool_size, init_ray
 
+
 def ray_embed_stream(config: Config, log=print):
     def stream(plan):
         ray = init_ray(config)

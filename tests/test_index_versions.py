@@ -170,6 +170,21 @@ def test_pointer_switch_and_pinned_readers(built, catalogs, embedder, config):
     assert IndexBundle.load(built["v1"]).meta["catalog"]["fingerprint"] == built["m1"]["catalog"]["fingerprint"]
 
 
+def test_keep_versions_prunes_old_ones_but_never_current_or_base(catalogs, embedder, config, tmp_path):
+    from ray_app.index.versions import versions
+
+    cfg = type(config).from_dict(config.to_dict()).override(["index.keep_versions=1"])
+    root = tmp_path / "root"
+    build(catalogs["v1"], root, embedder, config, versioned=True)
+    first = os.readlink(root / "current")
+    build(catalogs["v2"], root, embedder, config, base=root)
+    second = os.readlink(root / "current")
+    seen = []
+    build(catalogs["v2"], root, embedder, cfg, seen, base=root)  # nothing new to embed; prunes the first
+    third = os.readlink(root / "current")
+    assert seen == [] and versions(root) == sorted([second, third]) and first not in os.listdir(root)
+
+
 def test_versioned_output_is_never_a_plain_index(built, catalogs, embedder, config):
     from ray_app.index.versions import IndexVersionError
 
