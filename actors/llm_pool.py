@@ -220,7 +220,9 @@ def make_client(config: Config, local: bool = False, engine_cls=None, log=print)
 
 def index_stys(index_dir: str | Path) -> list[str]:
     """The index's own STY inventory (sty.json), the enum of the expansion schema."""
-    p = Path(index_dir) / "sty.json"
+    from ray_app.index.versions import resolve_index_dir
+
+    p = resolve_index_dir(index_dir) / "sty.json"
     return json.loads(p.read_text()) if p.exists() else []
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ray_app.index.versions import resolve_index_dir
+
 from .embedder import QueryEmbedder
 from .index_replica import IndexReplica
 
@@ -73,7 +75,7 @@ class RayBackend:
     """Actor pools started on first use (an input with nothing to match starts none)."""
 
     def __init__(self, index_dir: str, config, log=print):
-        self.index_dir = str(Path(index_dir).resolve())
+        self.index_dir = str(resolve_index_dir(index_dir).resolve())  # one version for every actor of the job
         self.config, self.log = config, log
         self.embedders: list = []
         self.replicas: list = []

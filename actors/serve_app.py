@@ -11,6 +11,7 @@ engine's code: the ingress maps through ``ray_app.batch.driver.Mapper`` (prepare
 with the embedder and replica deployments as its backend, exactly as a file job does.
 
     harmonize serve --index build/demo_index          # local Ray, http://127.0.0.1:8000
+    harmonize serve --index build/idx                 # a versioned root: follows build/idx/current (reload)
     serve deploy deploy/serve_config.yaml             # a running cluster; import path actors.serve_app:build_app
 
 LLM: with ``llm.mode`` on (``harmonize serve --llm full``) the ingress holds the batch job's LLM stage
@@ -37,7 +38,10 @@ from ray_app.online.api import build_api
 from ray_app.online.review_api import create_review
 from ray_app.batch.driver import Mapper
 from ray_app.config import Config, load_config
-from ray_app.engine import check_index
+from ray_app.engine import check_index, load_bundle
+from ray_app.index.versions import resolve_index_dir
+from ray_app.match.matcher import Matcher
+from ray_app.online.reload import IndexFollower
 from ray_app.text.expand import load_expander
 
 APP_NAME = "harmonize"
@@ -52,9 +56,16 @@ class ServeIndexReplica(IndexReplica):
     def __init__(self, index_dir: str, config: Config):
         super().__init__(index_dir, config)
         self._catalog = None
+        model_fp = self.matcher.bundle.meta["model"]["fingerprint"]  # the embedder's: a new version must fit it
+        self.follower = IndexFollower(index_dir, self.matcher.bundle.root,
+                                      lambda d: Matcher(load_bundle(d, config, model_fp), config),
+                                      self._install, config.serve.reload_poll_s)
+
+    def _install(self, matcher, _dir) -> None:  # requests in flight hold the old matcher to their end
+        self.matcher, self._catalog = matcher, None
 
     def info(self) -> dict:
-        return online.index_info(self.matcher.bundle)
+        return {**online.index_info(self.matcher.bundle), "reload": self.follower.status()}
 
     def catalog(self) -> dict:
         if self._catalog is None:
@@ -97,13 +108,19 @@ class Ingress:
             # engines load in the background; the first llm=true request waits for them
             threading.Thread(target=self._warm_llm, daemon=True).start()
         self.llm_available = self.llm is not None
-        expander = load_expander(index_dir, config.model.path)
+        loaded = resolve_index_dir(index_dir)
+        expander = load_expander(loaded, config.model.path)
         # the review loop (upload jobs, queue, decisions); its mapping memory answers reviewed items here too
-        self.review = create_review(index_dir, config, FileJobBackend(self), expander, check_index(index_dir, config))
+        self.review = create_review(loaded, config, FileJobBackend(self), expander, check_index(loaded, config))
         memory = self.review.memory(snapshot=False) if config.review.memory else None
         self.mapper = Mapper(self, config, expander, memory=memory)
+        self.follower = IndexFollower(index_dir, loaded, lambda d: load_expander(d, config.model.path),
+                                      self._install_expander, config.serve.reload_poll_s)
         self._replicas: tuple[float, dict] = (0.0, {})
         self._warm = False
+
+    def _install_expander(self, expander, _dir) -> None:  # the speller and acronyms of the new version
+        self.mapper.expander = expander
 
     def _warm_llm(self) -> None:
         try:

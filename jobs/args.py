@@ -36,6 +36,17 @@ def add_catalog(p: argparse.ArgumentParser, out_help: str, required: bool = Fals
     add_config(p)
 
 
+def add_build(p: argparse.ArgumentParser, required: bool = False) -> None:
+    """``harmonize build`` / ``python -m jobs.build_index``: the catalog flags plus incremental rebuilds."""
+    add_catalog(p, "index directory to write; with --base or --versioned (or when it already has a 'current' "
+                   "pointer) a versioned root: the build goes to OUT/<time>-<catalog version>/ and OUT/current "
+                   "switches to it once complete", required=required)
+    p.add_argument("--base", metavar="OLD_INDEX", help="an earlier index (directory or versioned root): reuse its "
+                                                       "vectors of every unchanged string, embed only new ones, and "
+                                                       "write the catalog diff (diff.json, diff.md) into the new index")
+    p.add_argument("--versioned", action="store_true", help="write OUT as a versioned root even without --base")
+
+
 def add_map(p: argparse.ArgumentParser) -> None:
     p.add_argument("--index", required=True, help="index directory built by `harmonize build`")
     p.add_argument("--input", required=True, help="csv/tsv/xlsx/parquet file, a directory of shards, or a URI "
@@ -77,7 +88,7 @@ def add_eval(p: argparse.ArgumentParser) -> None:
     add_config(p)
 
 
-def preflight_map(args, config) -> None:
+def preflight_map(args, config) -> dict:
     """What ``map`` can check before a model loads or Ray starts: the index (meta.json, file sizes, the
     model's fingerprint), the output type, the input file and its text/type columns (header only)."""
     import pandas as pd
@@ -87,7 +98,7 @@ def preflight_map(args, config) -> None:
     from ray_app.batch.tables import TEXT_COLUMN, TYPE_COLUMN, resolve_columns
     from ray_app.engine import check_index
 
-    check_index(args.index, config)
+    meta = check_index(args.index, config)
     OutputLayout(args.output)
     if getattr(args, "memory", None):  # the schema version is checked here, not after the model loads
         from ray_app.review.db import ReviewDB
@@ -96,6 +107,7 @@ def preflight_map(args, config) -> None:
     want = (args.text_column or TEXT_COLUMN, args.type_column or TYPE_COLUMN)
     source = Source(args.input, args.sheet, 1, columns=want)
     resolve_columns(pd.DataFrame(columns=source.schema.names), *want, source=str(args.input))
+    return meta
 
 
 def map_kwargs(args) -> dict:
@@ -111,6 +123,15 @@ def report_dir(args) -> str:
     return args.report or str(Path("build") / "reports" / Path(args.gold).stem)
 
 
+def pin_index(args) -> None:
+    """``--index`` given as a versioned root: the run reads the version ``current`` names now, to its end,
+    even if a build switches the pointer meanwhile (``harmonize serve`` follows the pointer instead)."""
+    if getattr(args, "index", None):
+        from ray_app.index.versions import resolve_index_dir
+
+        args.index = str(resolve_index_dir(args.index))
+
+
 def job_main(prog: str, doc: str, add, run, argv: list[str] | None = None) -> int:
     """A Ray Job entrypoint: parse ``add``'s flags, load the config, ``run(args, config)``; engine errors
     are one line on stderr and exit status 2."""
@@ -120,6 +141,7 @@ def job_main(prog: str, doc: str, add, run, argv: list[str] | None = None) -> in
     add(ap)
     args = ap.parse_args(argv)
     try:
+        pin_index(args)
         run(args, load_args_config(args))
     except (ValueError, OSError, RuntimeError) as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)

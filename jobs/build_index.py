@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import sys
 
-from jobs.args import add_catalog, job_main
+from jobs.args import add_build, job_main
 from ray_app.config import Config
 from ray_app.embed import model_dim
 from ray_app.index.build import build_index
 
 from actors.runtime import actor_args, dataset_from_frame, embed_gpus, embed_pool_size, init_ray
-
-OUT_HELP = "index directory to write"
 
 
 def ray_embed_stream(config: Config, log=print):
@@ -37,14 +35,16 @@ def ray_embed_stream(config: Config, log=print):
     return stream
 
 
-def run(catalogs: list[str], out: str, config: Config, log=print) -> dict:
-    # the driver loads no model: every string is embedded by the pool
-    return build_index(catalogs, out, config, ray_embed_stream(config, log), model_dim(config.model.path), log=log)
+def run(catalogs: list[str], out: str, config: Config, log=print, base: str | None = None,
+        versioned: bool = False) -> dict:
+    # the driver loads no model: every string to embed (with --base: only the new ones) goes to the pool
+    return build_index(catalogs, out, config, ray_embed_stream(config, log), model_dim(config.model.path), log=log,
+                       base=base, versioned=versioned)
 
 
 def main(argv: list[str] | None = None) -> int:
-    return job_main("python -m jobs.build_index", __doc__, lambda p: add_catalog(p, OUT_HELP, required=True),
-                    lambda a, cfg: run(a.catalog, a.out, cfg), argv)
+    return job_main("python -m jobs.build_index", __doc__, lambda p: add_build(p, required=True),
+                    lambda a, cfg: run(a.catalog, a.out, cfg, base=a.base, versioned=a.versioned), argv)
 
 
 if __name__ == "__main__":

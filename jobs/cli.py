@@ -17,8 +17,8 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 from ray_app.config import Config, load_config
 
-from jobs.args import (add_catalog, add_config, add_eval, add_llm, add_map, load_args_config, map_kwargs, preflight_map,
-                       report_dir)
+from jobs.args import (add_build, add_catalog, add_config, add_eval, add_llm, add_map, load_args_config, map_kwargs,
+                       pin_index, preflight_map, report_dir)
 from ray_app.version import version
 
 DEFAULT_CATALOG_DIR = Path(__file__).resolve().parent.parent / "data" / "catalogs"
@@ -43,11 +43,12 @@ def cmd_build(args) -> int:
         from ray_app.embed import Embedder
 
         emb = Embedder.from_config(cfg.model)
-        build_index(catalogs, args.out, cfg, local_embed_stream(emb), emb.dim)
+        build_index(catalogs, args.out, cfg, local_embed_stream(emb), emb.dim, base=args.base,
+                    versioned=args.versioned)
     else:
         from jobs.build_index import run
 
-        run(catalogs, args.out, cfg)
+        run(catalogs, args.out, cfg, base=args.base, versioned=args.versioned)
     return 0
 
 
@@ -67,7 +68,10 @@ def cmd_tune(args) -> int:
 
 def cmd_map(args) -> int:
     cfg = _config(args)
-    preflight_map(args, cfg)  # a missing file or column fails here, in well under a second
+    meta = preflight_map(args, cfg)  # a missing file or column fails here, in well under a second
+    from ray_app.index.versions import catalog_label
+
+    print(f"[map] index {args.index}, catalog version {catalog_label(meta)}", flush=True)
     if args.local:
         from ray_app.batch.driver import run_local
 
@@ -214,7 +218,8 @@ def cmd_site(args) -> int:
 
 EXAMPLES = {
     "build": "harmonize build --out build/demo_index                       # the embedded demo catalog\n"
-             "harmonize build --catalog snomed.parquet rxnorm.parquet --out idx --set index.type=hnsw",
+             "harmonize build --catalog snomed.parquet rxnorm.parquet --out idx --set index.type=hnsw\n"
+             "harmonize build --catalog next_month/*.parquet --base idx --out idx     # idx/current switches",
     "tune": "harmonize tune --catalog my_*.parquet --out models/tuned --local",
     "map": "harmonize map --index build/demo_index --input examples/sample_input.csv --output build/out.xlsx --local\n"
            "harmonize map --index build/demo_index --input in.csv --output out.xlsx --memory build/review/decisions.sqlite\n"
@@ -240,8 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--version", action="version", version=f"harmonize {version()}")
     sub = ap.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
 
-    b = _sub(sub, "build", "embed a catalog and build the FAISS index bundle")
-    add_catalog(b, "index directory to write")
+    b = _sub(sub, "build", "embed a catalog and build the FAISS index bundle (with --base: incrementally, "
+                           "as a new version)")
+    add_build(b)
     b.add_argument("--local", action="store_true", help="embed in this process instead of a Ray actor pool")
     b.set_defaults(fn=cmd_build)
 
@@ -316,6 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.cmd != "serve":
+            pin_index(args)
         return args.fn(args)
     except (ValueError, OSError, RuntimeError) as exc:  # FileNotFoundError, PermissionError are OSErrors
         print(f"harmonize {args.cmd}: error: {exc}", file=sys.stderr)

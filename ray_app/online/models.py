@@ -98,6 +98,8 @@ class ModelReport(_Open):
 
 class CatalogVersion(_Open):
     fingerprint: str = Field(description="hash of the catalog the index was built from")
+    version: str | None = Field(None, description="catalog version: the release name (e.g. 'SNOMED CT US1000124 "
+                                              "20240301') when the source says it, else the fingerprint")
     sources: list[str] = []
 
 
@@ -150,6 +152,9 @@ class StyInventoryRow(_Open):
 
 class CatalogResponse(_Open):
     catalog: str = Field(description="catalog fingerprint")
+    version: str | None = Field(None, description="catalog version: the release name when the source says it, "
+                                              "else the fingerprint")
+    release: dict[str, str] | None = Field(None, description="the release fields the catalog converter read")
     systems: dict[str, SystemSummary]
     sty_inventory: list[StyInventoryRow]
     entity_types: dict[str, str] = Field(description="the valid entity types and the coding system each maps to "

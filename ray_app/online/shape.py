@@ -13,6 +13,7 @@ from pathlib import PurePath
 from ray_app.batch.backend import LocalBackend
 from ray_app.batch.driver import Mapper
 from ray_app.config import Config, MatchConfig
+from ray_app.index.versions import catalog_label
 from ray_app.match.score import EXTRA_WEIGHTS, WEIGHT_SIGNALS, confidence, confidence_features, rescore
 from ray_app.result import MatchResult, to_dict
 
@@ -86,7 +87,7 @@ def index_info(bundle) -> dict:
                       "rows": {s: int(v["rows"]) for s, v in meta["systems"].items()}},
             "model": {"name": _model_name(meta["model"]["path"]),
                       "fingerprint": meta["model"]["fingerprint"], "dim": int(meta["model"]["dim"])},
-            "catalog": {"fingerprint": meta["catalog"]["fingerprint"],
+            "catalog": {"fingerprint": meta["catalog"]["fingerprint"], "version": catalog_label(meta),
                         "sources": [PurePath(p).name for p in meta["catalog"].get("sources", [])]}}
 
 
@@ -105,5 +106,6 @@ def catalog_summary(bundle) -> dict:
             acc["rows"] += v["rows"]
             acc["codes"] += v["codes"]
             acc["systems"].append(name)
-    return {"catalog": bundle.meta["catalog"]["fingerprint"], "systems": systems,
+    return {"catalog": bundle.meta["catalog"]["fingerprint"], "version": catalog_label(bundle.meta),
+            "release": bundle.meta["catalog"].get("release"), "systems": systems,
             "sty_inventory": sorted(inventory.values(), key=lambda r: -r["rows"])}

@@ -284,8 +284,10 @@ def load_expander(index_dir: str | Path, model_path: str | None = None) -> Query
     """The QueryExpander of an index, read from its catalog tables (no FAISS, no vectors)."""
     import pyarrow.parquet as pq
 
+    from ray_app.index.versions import resolve_index_dir
+
     texts, strings, codes = [], [], []
-    for n, f in enumerate(sorted(Path(index_dir).glob("*/catalog.parquet"))):
+    for n, f in enumerate(sorted(resolve_index_dir(index_dir).glob("*/catalog.parquet"))):
         t = pq.read_table(f, columns=["match_text", "STR", "code_idx"])
         texts.extend(t.column("match_text").to_pylist())
         strings.extend(t.column("STR").to_pylist())

@@ -7,6 +7,7 @@ catalog that load_catalog would happily read.
 """
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections import Counter
@@ -17,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ray_app.catalog.load import REQUIRED_COLUMNS, SYSTEMS, CatalogError
+from ray_app.catalog.load import RELEASE_KEY, REQUIRED_COLUMNS, SYSTEMS, CatalogError
 from ray_app.catalog.sources.validate import row_reasons
 
 CANON = REQUIRED_COLUMNS
@@ -132,6 +133,8 @@ class Sink:
         """Finish every file and move it to its final name; returns {system or 'isa': path}."""
         files = {}
         for key, w in self.writers.items():
+            if self.report.release:  # the release name travels with the file into the index (its version)
+                w.add_key_value_metadata({RELEASE_KEY: json.dumps(self.report.release, sort_keys=True)})
             w.close()
             final = self.paths[key]
             os.replace(final.with_name(final.name + ".tmp"), final)
