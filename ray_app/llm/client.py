@@ -63,8 +63,13 @@ class OpenAIClient:
             return json.loads(resp.read().decode())
 
     def model_name(self) -> str:
-        if not self.model:
-            models = self._http("GET", "/models").get("data") or []
+        if not self.model:  # at start: an endpoint that cannot name its model is a configuration error
+            try:
+                models = self._http("GET", "/models").get("data") or []
+            except (OSError, ValueError) as exc:  # URLError, a timeout, a body that is not JSON
+                raise RuntimeError(f"llm.endpoint {self.base}: cannot list its models ({exc}); is the server up? "
+                                   f"(with llm.served_model set, an unreachable endpoint flags rows llm_failed)"
+                                   ) from None
             if not models:
                 raise RuntimeError(f"{self.base}/models lists no model; set llm.served_model")
             self.model = models[0]["id"]
