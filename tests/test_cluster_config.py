@@ -123,3 +123,19 @@ def test_index_pvc_and_dockerfile():
     assert pvc["kind"] == "PersistentVolumeClaim" and pvc["metadata"]["name"] == "harmonizer-index"
     docker = (CLUSTER / "Dockerfile").read_text()
     assert "rayproject/ray:2.60.0" in docker and '.[gpu]' in docker
+
+
+def test_llm_gpu_worker_groups_fit_the_engine_pool():
+    """The LLM stage's engine actors (llm.gpus_per_actor x llm.tensor_parallel GPUs each) have GPU workers to
+    land on, which autoscale from zero: in cluster.yaml and in every KubeRay manifest."""
+    from ray_app.config import Config
+
+    c = Config().llm
+    per_engine = max(1.0, c.gpus_per_actor) * max(1, c.tensor_parallel)  # a GPU run sets gpus_per_actor=1
+    t = load(REPO / "cluster.yaml")["available_node_types"]["llm_gpu_worker"]
+    assert t["resources"]["GPU"] >= per_engine and t["min_workers"] == 0 < t["max_workers"]
+    for name in sorted(MANIFESTS):
+        groups = {g["groupName"]: g for g in _cluster_spec(load(CLUSTER / name))["workerGroupSpecs"]}
+        g = groups["gpu-llm"]
+        limits = _containers(g["template"])[0]["resources"]["limits"]
+        assert int(limits["nvidia.com/gpu"]) >= per_engine and g["minReplicas"] == 0 < g["maxReplicas"], name
