@@ -187,9 +187,6 @@ class LLMConfig:
     kv_cache_gb: float = 1.0  # VLLM_CPU_KVCACHE_SPACE on CPU
     dtype: str = "auto"
     disable_thinking: bool = True  # chat_template_kwargs enable_thinking=false (Qwen3-style models)
-    # vllm: structured output without free whitespace between JSON tokens (a small model otherwise spends its
-    # max_tokens on newlines and the answer is cut short); an OpenAI server sets this itself, see README
-    compact_json: bool = True
     timeout_s: float = 120.0  # per engine call (one batch of prompts); past it the rows fall back (llm_timeout)
     start_timeout_s: float = 600.0  # engine start (model load)
     cache_dir: str | None = None  # on-disk answer cache; None = <model_cache>/answers

