@@ -22,6 +22,10 @@ class ModelConfig:
     # torch CPU threads per embedder; 0 = all cores of the machine. Ray pins workers to 1 thread per
     # requested CPU, which halves a 2-core laptop; on a many-core CPU node set cores / embed_actors.
     threads: int = 0
+    # auto = torch on a GPU, ONNX Runtime on CPU (the same model exported once, ray_app.embed_onnx)
+    backend: str = "auto"  # auto | torch | onnx
+    quantize: str = "none"  # none | int8: dynamic int8 weights (onnx only; benchmarks/RESULTS.md has its accuracy)
+    onnx_cache: str | None = None  # exported models, by model fingerprint; None = ~/.cache/harmonize/onnx
 
 
 @dataclass
