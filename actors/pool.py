@@ -1,8 +1,13 @@
-"""Long-lived actor pools for the batch path: QueryEmbedder actors -> IndexReplica actors.
+"""Long-lived actor pools for the batch path, in one of two modes (``ray.mode``, ``runtime.pool_mode``):
 
-``RayBackend`` is a backend of ``ray_app.batch.driver.Mapper`` (``submit``/``collect``/``close``): each chunk of
-new distinct queries is embedded by one embedding actor and matched by one IndexReplica (the object ref
-passes between them without visiting the driver). Actors restart (``ray.max_restarts``) and their calls
+- fused (no GPU for the embedders, the default on CPU): one ``FusedActor`` per core embeds *and* matches
+  its chunk in one process, so no vectors are shipped and every core runs the whole engine;
+- split (GPU embedders): QueryEmbedder actors -> IndexReplica actors, each chunk embedded by one
+  embedding actor and matched by one IndexReplica (the object ref passes between them without visiting
+  the driver).
+
+``RayBackend`` is a backend of ``ray_app.batch.driver.Mapper`` (``submit``/``collect``/``close``); chunks
+are ``ray.embed_batch_size`` queries in both modes, as in ``LocalBackend``, so all give the same results. Actors restart (``ray.max_restarts``) and their calls
 retry (``ray.max_task_retries``), so a dead actor costs a retry, not the job.
 
 Fault injection (tests): ``HARMONIZE_FAULT="replica:2,embedder:3"`` makes the first life of every
@@ -69,6 +74,32 @@ class ReplicaActor(IndexReplica):
         return os.getpid()
 
 
+class FusedActor(ReplicaActor):
+    """The in-process engine in an actor: the query encoder (its threads = the CPUs the actor reserves)
+    plus the IndexReplica's matcher. Its fault role is "replica"."""
+
+    def __init__(self, index_dir: str, config, fault: dict | None = None):
+        from ray_app.engine import load_engine
+
+        self.matcher = load_engine(index_dir, config).matcher
+        self.fault, self.calls = fault, 0
+
+    def map(self, queries: list):
+        self.calls += 1
+        _maybe_die(self.fault, "replica", self.calls)
+        return self.matcher.match_batch(queries)
+
+
+def fused_config(config):
+    """The fused actors' config: encoder threads = the CPUs each actor reserves (not the node's)."""
+    import copy
+
+    cfg = copy.deepcopy(config)
+    if not cfg.model.threads:
+        cfg.model.threads = max(1, int(cfg.ray.fused_cpus))
+    return cfg
+
+
 class RayBackend:
     """Actor pools started on first use (an input with nothing to match starts none)."""
 
@@ -76,37 +107,53 @@ class RayBackend:
         self.index_dir = str(Path(index_dir).resolve())
         self.config, self.log = config, log
         self.embedders: list = []
-        self.replicas: list = []
+        self.replicas: list = []  # IndexReplica actors (split) or FusedActors (fused)
+        self.mode: str | None = None
         self.chunk = max(1, config.ray.embed_batch_size)
         self._n = 0
         self.fault = fault_spec()
 
     def start(self) -> None:
-        from .runtime import actor_args, embed_gpus, embed_pool_size, init_ray, replica_options
+        from .runtime import actor_args, embed_gpus, embed_pool_size, fused_pool_size, init_ray, pool_mode, replica_options
 
         ray = init_ray(self.config)
         cfg = self.config
-        gpus = embed_gpus(self.config)
-        n_embed = embed_pool_size(self.config, gpus)[1]
-        emb_cls = ray.remote(EmbedActor).options(num_gpus=gpus, num_cpus=0 if gpus else 1, **actor_args(self.config))
-        self.embedders = [emb_cls.remote(cfg, self.fault) for _ in range(n_embed)]
-        rep_cls = ray.remote(ReplicaActor)
-        self.replicas = [rep_cls.options(num_cpus=self.config.ray.replica_cpus, **actor_args(self.config), **opts)
-                         .remote(self.index_dir, cfg, self.fault) for opts in replica_options(self.config)]
+        gpus = embed_gpus(cfg)
+        self.mode = pool_mode(cfg, gpus)
+        if self.mode == "fused":
+            fused = ray.remote(FusedActor).options(num_cpus=cfg.ray.fused_cpus, scheduling_strategy="SPREAD",
+                                                   **actor_args(cfg))
+            fcfg = fused_config(cfg)
+            self.replicas = [fused.remote(self.index_dir, fcfg, self.fault) for _ in range(fused_pool_size(cfg))]
+        else:
+            n_embed = embed_pool_size(cfg, gpus)[1]
+            emb_cls = ray.remote(EmbedActor).options(num_gpus=gpus, num_cpus=0 if gpus else 1, **actor_args(cfg))
+            self.embedders = [emb_cls.remote(cfg, self.fault) for _ in range(n_embed)]
+            rep_cls = ray.remote(ReplicaActor)
+            self.replicas = [rep_cls.options(num_cpus=cfg.ray.replica_cpus, **actor_args(cfg), **opts)
+                             .remote(self.index_dir, cfg, self.fault) for opts in replica_options(cfg)]
         try:
             ray.get([a.ready.remote() for a in self.embedders + self.replicas])
         except ray.exceptions.RayActorError as exc:
             raise _actor_start_error(exc) from None
-        self.log(f"[map] actors: {len(self.embedders)} embedding ({'GPU' if gpus else 'CPU'}), "
-                 f"{len(self.replicas)} IndexReplica")
+        if self.mode == "fused":
+            self.log(f"[map] actors: {len(self.replicas)} fused (embed + match), CPU")
+        else:
+            self.log(f"[map] actors: {len(self.embedders)} embedding ({'GPU' if gpus else 'CPU'}), "
+                     f"{len(self.replicas)} IndexReplica")
 
     def submit(self, queries: list):
         if not self.replicas:
             self.start()
         refs = []
         for s in range(0, len(queries), self.chunk):
-            emb = self.embedders[self._n % len(self.embedders)].embed.remote(queries[s:s + self.chunk])
-            refs.append(self.replicas[self._n % len(self.replicas)].match.remote(emb))
+            part = queries[s:s + self.chunk]
+            actor = self.replicas[self._n % len(self.replicas)]
+            if self.mode == "fused":
+                refs.append(actor.map.remote(part))
+            else:
+                emb = self.embedders[self._n % len(self.embedders)].embed.remote(part)
+                refs.append(actor.match.remote(emb))
             self._n += 1
         return len(queries), refs
 

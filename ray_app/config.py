@@ -99,6 +99,11 @@ class RayConfig:
     inflight_blocks: int = 2
     progress_seconds: float = 10.0
     replicas_per_node: int = 0  # >0: this many IndexReplica actors on every alive node (else index_replicas)
+    # batch actors (actors.pool): fused = actors that embed and match in one process (no vectors shipped),
+    # split = embedding actors -> IndexReplica actors; auto = split when the embedders get GPUs, else fused
+    mode: str = "auto"  # auto | fused | split
+    fused_actors: int = 0  # fused mode: actors; 0 = one per fused_cpus of the cluster (less the LLM engines')
+    fused_cpus: float = 1.0  # CPUs each fused actor reserves (and its encoder's threads, when model.threads=0)
 
 
 @dataclass
