@@ -109,7 +109,7 @@ def main() -> int:
     quiet = lambda m: None  # noqa: E731
     figures: dict = {"machine": {"cpus": os.cpu_count()}, "rows": args.rows, "repeats": args.repeats}
     work = Path(tempfile.mkdtemp(prefix="bench_map_"))
-    emb = Embedder.from_config(cfg.model) if args.build_rows or not args.index else None  # the build's only
+    emb = Embedder.from_config(cfg.model, catalog=True) if args.build_rows or not args.index else None  # the build's only
 
     from jobs.build_index import run as ray_build
     from jobs.map_file import run as ray_map

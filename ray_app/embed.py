@@ -112,9 +112,11 @@ class Embedder:
                        else self.model.get_sentence_embedding_dimension())
 
     @classmethod
-    def from_config(cls, model_cfg) -> "Embedder":
+    def from_config(cls, model_cfg, catalog: bool = False) -> "Embedder":
+        """``catalog``: the index build's encoder, always full precision (``model.quantize`` is measured for
+        queries against fp32 catalog vectors, benchmarks/RESULTS.md)."""
         return cls(model_cfg.path, model_cfg.device, model_cfg.batch_size, model_cfg.max_seq_length, model_cfg.threads,
-                   model_cfg.backend, model_cfg.quantize, model_cfg.onnx_cache)
+                   model_cfg.backend, "none" if catalog else model_cfg.quantize, model_cfg.onnx_cache)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:

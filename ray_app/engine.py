@@ -21,7 +21,7 @@ def check_index(index_dir: str, config: Config) -> dict:
 
 def load_bundle(index_dir: str, config: Config, model_fp: str | None = None) -> IndexBundle:
     return IndexBundle.load(index_dir, model_fingerprint=model_fp, ef_search=config.index.hnsw_ef_search,
-                            nprobe=config.index.ivf_nprobe)
+                            nprobe=config.index.ivf_nprobe, mmap=config.index.mmap)
 
 
 @dataclass
