@@ -118,6 +118,11 @@ class ServeConfig:
     max_replicas: int = 2
     target_ongoing_requests: float = 2.0
     embedder_replicas: int = 1
+    # fused = ingress -> Engine replicas that embed and match (one hop); split = ingress -> Embedder ->
+    # IndexReplica (GPU embedders); auto = split when the cluster has GPUs, else fused
+    mode: str = "auto"  # auto | fused | split
+    engine_cpus: float = 1.0  # fused: CPUs per Engine replica (its encoder's threads); replicas as IndexReplica's
+    cache_size: int = 4096  # distinct queries the ingress remembers (LRU by normalized text + type); 0 = off
     ingress_cpus: float = 0.25
     embedder_cpus: float = 0.5
     replica_cpus: float = 0.5

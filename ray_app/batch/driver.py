@@ -50,6 +50,7 @@ class Pending:
     found: dict[str, MatchResult]  # queries the cache already knew
     new: list  # queries sent to the backend
     handle: object = None
+    memo: bool = True  # the new results may be remembered (not when an LLM request changed them)
 
 
 @dataclass
@@ -63,23 +64,26 @@ class Mapper:
     """Rows -> typed results through a backend. With ``cache`` (the streaming job), queries seen in an
     earlier batch are not matched again and results keep only the ``keep`` candidates the output writes.
     With ``llm`` (a ``ray_app.llm.stage.LLMStage``) the new distinct queries are expanded before the
-    backend sees them and re-ranked after it: the same two calls the Serve ingress makes."""
+    backend sees them and re-ranked after it: the same two calls the Serve ingress makes. With ``memo`` (a
+    ``batch.cache.QueryLRU``: the Serve ingress) recent answers are reused, and ``plan(memo=False)`` skips it."""
 
     def __init__(self, backend, config: Config, expander=None, cache: ResultCache | None = None,
-                 keep: int | None = None, llm=None):
+                 keep: int | None = None, llm=None, memo=None):
         self.backend, self.config, self.expander, self.cache, self.keep = backend, config, expander, cache, keep
-        self.llm = llm
+        self.llm, self.memo = llm, memo
         self.in_flight: set[str] = set()  # keys submitted but not yet collected (overlapping batches)
 
-    def plan(self, texts: list, types: list) -> Pending:
+    def plan(self, texts: list, types: list, memo: bool = True) -> Pending:
         """Prepare and dedupe (within the batch, and against the cache); nothing is submitted yet."""
         prepared = prepare(texts, types, self.config, self.expander)
         keys = [q.key for q in prepared.queries]
         found = self.cache.get_many(keys) if self.cache is not None else {}
+        if memo and self.memo is not None:
+            found.update(self.memo.get_many([k for k in keys if k not in found]))
         new = [q for q in prepared.queries if q.key not in found and q.key not in self.in_flight]
         if self.cache is not None:
             self.in_flight.update(q.key for q in new)
-        return Pending(prepared, found, new)
+        return Pending(prepared, found, new, memo=memo)
 
     def submit(self, texts: list, types: list) -> Pending:
         p = self.plan(texts, types)
@@ -96,6 +100,8 @@ class Mapper:
             new_results = [r.trimmed(self.keep) for r in new_results]
         by_key = dict(p.found)
         by_key.update((q.key, r) for q, r in zip(p.new, new_results))
+        if p.memo and self.memo is not None:
+            self.memo.put([q.key for q in p.new], new_results)
         cache_rows = []
         if self.cache is not None:
             cache_rows = self.cache.put([q.key for q in p.new], new_results)

@@ -211,7 +211,7 @@ def package_versions() -> dict[str, str]:
 class SystemIndex:
     system: str
     table: pd.DataFrame
-    vectors: np.ndarray  # read-only memmap: replicas on one node share the page cache
+    vectors: np.ndarray  # over a read-only memmap: replicas on one node share the page cache
     faiss_index: object
     code_start: np.ndarray  # rows of code c are code_start[c]:code_start[c+1]
     codes: np.ndarray  # code string per code_idx
@@ -378,7 +378,9 @@ def _read_f32(path: Path, shape: tuple[int, int], rebuild: str) -> np.ndarray:
                                f"float32 (truncated or from another build); {rebuild}")
     if shape[0] == 0:
         return np.zeros(shape, dtype=np.float32)
-    return np.memmap(path, mode="r", dtype=np.float32, shape=shape)
+    # a plain ndarray over the read-only mapping: still shared page cache, without np.memmap's Python-level
+    # __getitem__ on every per-query row lookup
+    return np.asarray(np.memmap(path, mode="r", dtype=np.float32, shape=shape))
 
 
 def _tune(index, ef_search: int | None, nprobe: int | None) -> None:
