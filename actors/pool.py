@@ -7,7 +7,9 @@
   the driver).
 
 ``RayBackend`` is a backend of ``ray_app.batch.driver.Mapper`` (``submit``/``collect``/``close``); chunks
-are ``ray.embed_batch_size`` queries in both modes, as in ``LocalBackend``, so all give the same results. Actors restart (``ray.max_restarts``) and their calls
+are ``ray.embed_batch_size`` queries in both modes, as in ``LocalBackend``, so all give the same results.
+A node that leaves the cluster mid-job takes its actors with it: they are dropped from the pools and
+their chunks are sent again to the actors that remain (``RayBackend.collect``). Actors restart (``ray.max_restarts``) and their calls
 retry (``ray.max_task_retries``), so a dead actor costs a retry, not the job.
 
 Fault injection (tests): ``HARMONIZE_FAULT="replica:2,embedder:3"`` makes the first life of every
@@ -16,6 +18,7 @@ files that keep restarted actors (and the other actors of the pool) alive.
 """
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -56,8 +59,8 @@ class EmbedActor(QueryEmbedder):
         _maybe_die(self.fault, "embedder", self.calls)
         return self(queries)
 
-    def ready(self) -> int:
-        return os.getpid()
+    def ready(self) -> str:
+        return _node_id()
 
 
 class ReplicaActor(IndexReplica):
@@ -70,8 +73,14 @@ class ReplicaActor(IndexReplica):
         _maybe_die(self.fault, "replica", self.calls)
         return self(embedded)
 
-    def ready(self) -> int:
-        return os.getpid()
+    def ready(self) -> str:
+        return _node_id()
+
+
+def _node_id() -> str:
+    import ray
+
+    return ray.get_runtime_context().get_node_id()
 
 
 class FusedActor(ReplicaActor):
@@ -112,6 +121,8 @@ class RayBackend:
         self.chunk = max(1, config.ray.embed_batch_size)
         self._n = 0
         self.fault = fault_spec()
+        self.nodes: dict[str, list[str]] = {"embedders": [], "replicas": []}  # node id per actor, pool order
+        self.resent = 0  # chunks sent again after their actors' node left
 
     def start(self) -> None:
         from .runtime import actor_args, embed_gpus, embed_pool_size, fused_pool_size, init_ray, pool_mode, replica_options
@@ -133,39 +144,82 @@ class RayBackend:
             self.replicas = [rep_cls.options(num_cpus=cfg.ray.replica_cpus, **actor_args(cfg), **opts)
                              .remote(self.index_dir, cfg, self.fault) for opts in replica_options(cfg)]
         try:
-            ray.get([a.ready.remote() for a in self.embedders + self.replicas])
+            nodes = ray.get([a.ready.remote() for a in self.embedders + self.replicas])
         except ray.exceptions.RayActorError as exc:
             raise _actor_start_error(exc) from None
+        self.nodes = {"embedders": nodes[:len(self.embedders)], "replicas": nodes[len(self.embedders):]}
         if self.mode == "fused":
             self.log(f"[map] actors: {len(self.replicas)} fused (embed + match), CPU")
         else:
             self.log(f"[map] actors: {len(self.embedders)} embedding ({'GPU' if gpus else 'CPU'}), "
                      f"{len(self.replicas)} IndexReplica")
+        self.log(f"[map] placement: {json.dumps(self.nodes)}")
 
     def submit(self, queries: list):
         if not self.replicas:
             self.start()
-        refs = []
-        for s in range(0, len(queries), self.chunk):
-            part = queries[s:s + self.chunk]
-            actor = self.replicas[self._n % len(self.replicas)]
-            if self.mode == "fused":
-                refs.append(actor.map.remote(part))
-            else:
-                emb = self.embedders[self._n % len(self.embedders)].embed.remote(part)
-                refs.append(actor.match.remote(emb))
-            self._n += 1
-        return len(queries), refs
+        else:
+            self._drop_dead_nodes()  # once per block: no new chunk for an actor whose node has left
+        chunks = [_Chunk(queries[s:s + self.chunk]) for s in range(0, len(queries), self.chunk)]
+        for c in chunks:
+            c.ref = self._dispatch(c.queries)
+        return len(queries), chunks
+
+    def _dispatch(self, part: list):
+        actor = self.replicas[self._n % len(self.replicas)]
+        if self.mode == "fused":
+            ref = actor.map.remote(part)
+        else:
+            ref = actor.match.remote(self.embedders[self._n % len(self.embedders)].embed.remote(part))
+        self._n += 1
+        return ref
 
     def collect(self, handle, on_wait=None) -> list:
+        """Every chunk's results, in submit order (= query order). A chunk whose actor is lost with its
+        node (or dies past its restarts) goes to another actor, up to ``ray.max_task_retries`` times."""
+        import time
+
         import ray
 
-        n, refs = handle
-        pending, every = list(refs), max(1.0, float(self.config.ray.progress_seconds))
-        while on_wait and pending:  # progress while a big block is being matched
-            _, pending = ray.wait(pending, num_returns=len(pending), timeout=every)
-            on_wait(min(n, (len(refs) - len(pending)) * self.chunk), n)
-        return [r for part in ray.get(refs) for r in part]  # chunks in submit order: query order
+        n, chunks = handle
+        lost = _lost_errors()
+        waiting = {c.ref: c for c in chunks}
+        every, last = max(1.0, float(self.config.ray.progress_seconds)), time.monotonic()
+        while waiting:
+            ready, _ = ray.wait(list(waiting), num_returns=len(waiting), timeout=1.0)
+            for ref in ready:
+                c = waiting.pop(ref)
+                try:
+                    c.results = ray.get(ref)
+                except lost as exc:
+                    c.tries += 1
+                    if c.tries > max(1, int(self.config.ray.max_task_retries)):
+                        raise
+                    self._drop_dead_nodes()
+                    self.log(f"[map] a chunk of {len(c.queries)} queries is sent again ({type(exc).__name__})")
+                    self.resent += 1
+                    c.ref = self._dispatch(c.queries)
+                    waiting[c.ref] = c
+            if not ready:
+                self._drop_dead_nodes()  # actors on a node that left: killed, so their chunks fail and move
+            if on_wait and time.monotonic() - last >= every:  # progress while a big block is being matched
+                last = time.monotonic()
+                on_wait(min(n, sum(c.results is not None for c in chunks) * self.chunk), n)
+        return [r for c in chunks for r in c.results]
+
+    def _drop_dead_nodes(self) -> None:
+        import ray
+
+        alive = {nd["NodeID"] for nd in ray.nodes() if nd.get("Alive")}
+        for pool in ("embedders", "replicas"):
+            actors, nodes = getattr(self, pool), self.nodes[pool]
+            gone = [i for i, node in enumerate(nodes) if node not in alive]
+            for i in reversed(gone):
+                ray.kill(actors.pop(i), no_restart=True)
+                self.log(f"[map] node {nodes.pop(i)[:12]} left: its {pool[:-1]} actor is dropped")
+            if gone and not actors and (pool == "replicas" or self.mode == "split"):
+                raise RuntimeError(f"every {pool[:-1]} actor's node has left the cluster; run the job again "
+                                   "(with --resume) once nodes are back")
 
     def close(self) -> None:
         if self.embedders or self.replicas:
@@ -174,6 +228,19 @@ class RayBackend:
             for a in self.embedders + self.replicas:
                 ray.kill(a)
             self.embedders, self.replicas = [], []
+
+
+class _Chunk:
+    def __init__(self, queries: list):
+        self.queries, self.ref, self.results, self.tries = queries, None, None, 0
+
+
+def _lost_errors() -> tuple:
+    """What losing an actor or its node raises (not an engine error: those are raised as they are)."""
+    from ray import exceptions as e
+
+    return tuple(getattr(e, n) for n in ("RayActorError", "ObjectLostError", "NodeDiedError", "WorkerCrashedError",
+                                         "ActorUnschedulableError") if hasattr(e, n))
 
 
 def _actor_start_error(exc: Exception) -> Exception:
