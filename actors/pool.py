@@ -88,9 +88,9 @@ class FusedActor(ReplicaActor):
     plus the IndexReplica's matcher. Its fault role is "replica"."""
 
     def __init__(self, index_dir: str, config, fault: dict | None = None):
-        from ray_app.engine import load_engine
+        from ray_app.engine import load_matcher
 
-        self.matcher = load_engine(index_dir, config).matcher
+        self.matcher = load_matcher(index_dir, config)  # no expander: the driver prepares the queries
         self.fault, self.calls = fault, 0
 
     def map(self, queries: list):

@@ -70,9 +70,9 @@ class ServeEngine(ServeIndexReplica):
     queries, one hop, and no vectors travel between processes."""
 
     def __init__(self, index_dir: str, config: Config):
-        from ray_app.engine import load_engine
+        from ray_app.engine import load_matcher
 
-        self.matcher = load_engine(index_dir, config).matcher
+        self.matcher = load_matcher(index_dir, config)  # no expander: the ingress prepares the queries
         self._catalog = None
 
     def map(self, queries: list):
