@@ -19,12 +19,14 @@ class ModelConfig:
     device: str = "auto"  # auto | cpu | cuda
     batch_size: int = 64
     max_seq_length: int = 128
-    # torch CPU threads per embedder; 0 = all cores of the machine. Ray pins workers to 1 thread per
+    # encoder CPU threads per embedder (torch or ONNX Runtime); 0 = all cores of the machine. Ray pins workers to 1 thread per
     # requested CPU, which halves a 2-core laptop; on a many-core CPU node set cores / embed_actors.
     threads: int = 0
     # auto = torch on a GPU, ONNX Runtime on CPU (the same model exported once, ray_app.embed_onnx)
     backend: str = "auto"  # auto | torch | onnx
-    quantize: str = "none"  # none | int8: dynamic int8 weights (onnx only; benchmarks/RESULTS.md has its accuracy)
+    # int8: dynamic int8 weights for queries (onnx only; torch ignores it): acc@1 within 0.3 points of fp32 on every dev set
+    # (benchmarks/RESULTS.md), 2-3x faster; index builds always embed the catalog in fp32
+    quantize: str = "int8"  # int8 | none
     onnx_cache: str | None = None  # exported models, by model fingerprint; None = ~/.cache/harmonize/onnx
 
 

@@ -77,7 +77,7 @@ class Embedder:
 
     ``backend``: torch (sentence-transformers) or onnx (the same model exported once to ONNX Runtime,
     ``ray_app.embed_onnx``; fp32 gives the same vectors to ~1e-7, ``quantize="int8"`` trades a little
-    accuracy for speed)."""
+    accuracy for speed; torch, the GPU backend, runs the model as it is and ignores ``quantize``)."""
 
     def __init__(self, path: str | None = None, device: str = "auto", batch_size: int = 64, max_seq_length: int = 128,
                  threads: int = 0, backend: str = "auto", quantize: str = "none", cache_dir: str | None = None):
@@ -98,8 +98,6 @@ class Embedder:
             self._onnx = OnnxEncoder(folder, precision, threads, batch_size)
             self.dim = self._onnx.dim
             return
-        if quantize != "none":
-            raise ValueError("model.quantize=int8 needs model.backend=onnx")
         from sentence_transformers import SentenceTransformer
 
         if self.device == "cpu":

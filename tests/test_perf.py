@@ -54,8 +54,7 @@ def test_backend_choice_and_bad_settings():
         pick_backend("onnx", "cuda")
     with pytest.raises(ValueError, match="model.backend"):
         pick_backend("tensorrt", "cpu")
-    with pytest.raises(ValueError, match="needs model.backend=onnx"):
-        Embedder(backend="torch", device="cpu", quantize="int8")
+    assert Embedder(backend="torch", device="cpu", quantize="int8").backend == "torch"  # GPU backend: as is
     with pytest.raises(ValueError, match="model.quantize"):
         Embedder(backend="onnx", quantize="int4")
 
