@@ -11,7 +11,7 @@ class CatalogEmbedder:
     """Ray Data ``map_batches``: plan batch {system, uid, text} -> {system, uid, vector}."""
 
     def __init__(self, config: Config):
-        self.embedder = Embedder.from_config(config.model)
+        self.embedder = Embedder.from_config(config.model, catalog=True)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         vecs = self.embedder.encode([str(t) for t in batch["text"]])

@@ -1,8 +1,15 @@
-"""Long-lived actor pools for the batch path: QueryEmbedder actors -> IndexReplica actors.
+"""Long-lived actor pools for the batch path, in one of two modes (``ray.mode``, ``runtime.pool_mode``):
 
-``RayBackend`` is a backend of ``ray_app.batch.driver.Mapper`` (``submit``/``collect``/``close``): each chunk of
-new distinct queries is embedded by one embedding actor and matched by one IndexReplica (the object ref
-passes between them without visiting the driver). Actors restart (``ray.max_restarts``) and their calls
+- fused (no GPU for the embedders, the default on CPU): one ``FusedActor`` per core embeds *and* matches
+  its chunk in one process, so no vectors are shipped and every core runs the whole engine;
+- split (GPU embedders): QueryEmbedder actors -> IndexReplica actors, each chunk embedded by one
+  embedding actor and matched by one IndexReplica (the object ref passes between them without visiting
+  the driver).
+
+``RayBackend`` is a backend of ``ray_app.batch.driver.Mapper`` (``submit``/``collect``/``close``); chunks
+are ``ray.embed_batch_size`` queries in both modes, as in ``LocalBackend``, so all give the same results.
+A node that leaves the cluster mid-job takes its actors with it: they are dropped from the pools and
+their chunks are sent again to the actors that remain (``RayBackend.collect``). Actors restart (``ray.max_restarts``) and their calls
 retry (``ray.max_task_retries``), so a dead actor costs a retry, not the job.
 
 Fault injection (tests): ``HARMONIZE_FAULT="replica:2,embedder:3"`` makes the first life of every
@@ -11,6 +18,7 @@ files that keep restarted actors (and the other actors of the pool) alive.
 """
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -53,8 +61,8 @@ class EmbedActor(QueryEmbedder):
         _maybe_die(self.fault, "embedder", self.calls)
         return self(queries)
 
-    def ready(self) -> int:
-        return os.getpid()
+    def ready(self) -> str:
+        return _node_id()
 
 
 class ReplicaActor(IndexReplica):
@@ -67,8 +75,40 @@ class ReplicaActor(IndexReplica):
         _maybe_die(self.fault, "replica", self.calls)
         return self(embedded)
 
-    def ready(self) -> int:
-        return os.getpid()
+    def ready(self) -> str:
+        return _node_id()
+
+
+def _node_id() -> str:
+    import ray
+
+    return ray.get_runtime_context().get_node_id()
+
+
+class FusedActor(ReplicaActor):
+    """The in-process engine in an actor: the query encoder (its threads = the CPUs the actor reserves)
+    plus the IndexReplica's matcher. Its fault role is "replica"."""
+
+    def __init__(self, index_dir: str, config, fault: dict | None = None):
+        from ray_app.engine import load_matcher
+
+        self.matcher = load_matcher(index_dir, config)  # no expander: the driver prepares the queries
+        self.fault, self.calls = fault, 0
+
+    def map(self, queries: list):
+        self.calls += 1
+        _maybe_die(self.fault, "replica", self.calls)
+        return self.matcher.match_batch(queries)
+
+
+def fused_config(config):
+    """The fused actors' config: encoder threads = the CPUs each actor reserves (not the node's)."""
+    import copy
+
+    cfg = copy.deepcopy(config)
+    if not cfg.model.threads:
+        cfg.model.threads = max(1, int(cfg.ray.fused_cpus))
+    return cfg
 
 
 class RayBackend:
@@ -78,49 +118,110 @@ class RayBackend:
         self.index_dir = str(resolve_index_dir(index_dir).resolve())  # one version for every actor of the job
         self.config, self.log = config, log
         self.embedders: list = []
-        self.replicas: list = []
+        self.replicas: list = []  # IndexReplica actors (split) or FusedActors (fused)
+        self.mode: str | None = None
         self.chunk = max(1, config.ray.embed_batch_size)
         self._n = 0
         self.fault = fault_spec()
+        self.nodes: dict[str, list[str]] = {"embedders": [], "replicas": []}  # node id per actor, pool order
+        self.resent = 0  # chunks sent again after their actors' node left
 
     def start(self) -> None:
-        from .runtime import actor_args, embed_gpus, embed_pool_size, init_ray, replica_options
+        from .runtime import actor_args, embed_gpus, embed_pool_size, fused_pool_size, init_ray, pool_mode, replica_options
 
         ray = init_ray(self.config)
         cfg = self.config
-        gpus = embed_gpus(self.config)
-        n_embed = embed_pool_size(self.config, gpus)[1]
-        emb_cls = ray.remote(EmbedActor).options(num_gpus=gpus, num_cpus=0 if gpus else 1, **actor_args(self.config))
-        self.embedders = [emb_cls.remote(cfg, self.fault) for _ in range(n_embed)]
-        rep_cls = ray.remote(ReplicaActor)
-        self.replicas = [rep_cls.options(num_cpus=self.config.ray.replica_cpus, **actor_args(self.config), **opts)
-                         .remote(self.index_dir, cfg, self.fault) for opts in replica_options(self.config)]
+        gpus = embed_gpus(cfg)
+        self.mode = pool_mode(cfg, gpus)
+        if self.mode == "fused":
+            fused = ray.remote(FusedActor).options(num_cpus=cfg.ray.fused_cpus, scheduling_strategy="SPREAD",
+                                                   **actor_args(cfg))
+            fcfg = fused_config(cfg)
+            self.replicas = [fused.remote(self.index_dir, fcfg, self.fault) for _ in range(fused_pool_size(cfg))]
+        else:
+            n_embed = embed_pool_size(cfg, gpus)[1]
+            emb_cls = ray.remote(EmbedActor).options(num_gpus=gpus, num_cpus=0 if gpus else 1, **actor_args(cfg))
+            self.embedders = [emb_cls.remote(cfg, self.fault) for _ in range(n_embed)]
+            rep_cls = ray.remote(ReplicaActor)
+            self.replicas = [rep_cls.options(num_cpus=cfg.ray.replica_cpus, **actor_args(cfg), **opts)
+                             .remote(self.index_dir, cfg, self.fault) for opts in replica_options(cfg)]
         try:
-            ray.get([a.ready.remote() for a in self.embedders + self.replicas])
+            nodes = ray.get([a.ready.remote() for a in self.embedders + self.replicas])
         except ray.exceptions.RayActorError as exc:
             raise _actor_start_error(exc) from None
-        self.log(f"[map] actors: {len(self.embedders)} embedding ({'GPU' if gpus else 'CPU'}), "
-                 f"{len(self.replicas)} IndexReplica")
+        self.nodes = {"embedders": nodes[:len(self.embedders)], "replicas": nodes[len(self.embedders):]}
+        if self.mode == "fused":
+            self.log(f"[map] actors: {len(self.replicas)} fused (embed + match), CPU")
+        else:
+            self.log(f"[map] actors: {len(self.embedders)} embedding ({'GPU' if gpus else 'CPU'}), "
+                     f"{len(self.replicas)} IndexReplica")
+        self.log(f"[map] placement: {json.dumps(self.nodes)}")
 
     def submit(self, queries: list):
         if not self.replicas:
             self.start()
-        refs = []
-        for s in range(0, len(queries), self.chunk):
-            emb = self.embedders[self._n % len(self.embedders)].embed.remote(queries[s:s + self.chunk])
-            refs.append(self.replicas[self._n % len(self.replicas)].match.remote(emb))
-            self._n += 1
-        return len(queries), refs
+        else:
+            self._drop_dead_nodes()  # once per block: no new chunk for an actor whose node has left
+        chunks = [_Chunk(queries[s:s + self.chunk]) for s in range(0, len(queries), self.chunk)]
+        for c in chunks:
+            c.ref = self._dispatch(c.queries)
+        return len(queries), chunks
+
+    def _dispatch(self, part: list):
+        actor = self.replicas[self._n % len(self.replicas)]
+        if self.mode == "fused":
+            ref = actor.map.remote(part)
+        else:
+            ref = actor.match.remote(self.embedders[self._n % len(self.embedders)].embed.remote(part))
+        self._n += 1
+        return ref
 
     def collect(self, handle, on_wait=None) -> list:
+        """Every chunk's results, in submit order (= query order). A chunk whose actor is lost with its
+        node (or dies past its restarts) goes to another actor, up to ``ray.max_task_retries`` times."""
+        import time
+
         import ray
 
-        n, refs = handle
-        pending, every = list(refs), max(1.0, float(self.config.ray.progress_seconds))
-        while on_wait and pending:  # progress while a big block is being matched
-            _, pending = ray.wait(pending, num_returns=len(pending), timeout=every)
-            on_wait(min(n, (len(refs) - len(pending)) * self.chunk), n)
-        return [r for part in ray.get(refs) for r in part]  # chunks in submit order: query order
+        n, chunks = handle
+        lost = _lost_errors()
+        waiting = {c.ref: c for c in chunks}
+        every, last = max(1.0, float(self.config.ray.progress_seconds)), time.monotonic()
+        while waiting:
+            ready, _ = ray.wait(list(waiting), num_returns=len(waiting), timeout=1.0)
+            for ref in ready:
+                c = waiting.pop(ref)
+                try:
+                    c.results = ray.get(ref)
+                except lost as exc:
+                    c.tries += 1
+                    if c.tries > max(1, int(self.config.ray.max_task_retries)):
+                        raise
+                    self._drop_dead_nodes()
+                    self.log(f"[map] a chunk of {len(c.queries)} queries is sent again ({type(exc).__name__})")
+                    self.resent += 1
+                    c.ref = self._dispatch(c.queries)
+                    waiting[c.ref] = c
+            if not ready:
+                self._drop_dead_nodes()  # actors on a node that left: killed, so their chunks fail and move
+            if on_wait and time.monotonic() - last >= every:  # progress while a big block is being matched
+                last = time.monotonic()
+                on_wait(min(n, sum(c.results is not None for c in chunks) * self.chunk), n)
+        return [r for c in chunks for r in c.results]
+
+    def _drop_dead_nodes(self) -> None:
+        import ray
+
+        alive = {nd["NodeID"] for nd in ray.nodes() if nd.get("Alive")}
+        for pool in ("embedders", "replicas"):
+            actors, nodes = getattr(self, pool), self.nodes[pool]
+            gone = [i for i, node in enumerate(nodes) if node not in alive]
+            for i in reversed(gone):
+                ray.kill(actors.pop(i), no_restart=True)
+                self.log(f"[map] node {nodes.pop(i)[:12]} left: its {pool[:-1]} actor is dropped")
+            if gone and not actors and (pool == "replicas" or self.mode == "split"):
+                raise RuntimeError(f"every {pool[:-1]} actor's node has left the cluster; run the job again "
+                                   "(with --resume) once nodes are back")
 
     def close(self) -> None:
         if self.embedders or self.replicas:
@@ -129,6 +230,19 @@ class RayBackend:
             for a in self.embedders + self.replicas:
                 ray.kill(a)
             self.embedders, self.replicas = [], []
+
+
+class _Chunk:
+    def __init__(self, queries: list):
+        self.queries, self.ref, self.results, self.tries = queries, None, None, 0
+
+
+def _lost_errors() -> tuple:
+    """What losing an actor or its node raises (not an engine error: those are raised as they are)."""
+    from ray import exceptions as e
+
+    return tuple(getattr(e, n) for n in ("RayActorError", "ObjectLostError", "NodeDiedError", "WorkerCrashedError",
+                                         "ActorUnschedulableError") if hasattr(e, n))
 
 
 def _actor_start_error(exc: Exception) -> Exception:

@@ -78,3 +78,27 @@ def replica_options(config: Config) -> list[dict]:
     nodes = [n for n in ray.nodes() if n.get("Alive") and n.get("Resources", {}).get("CPU", 0) > 0]
     return [{"scheduling_strategy": NodeAffinitySchedulingStrategy(n["NodeID"], soft=False)}
             for n in nodes for _ in range(per_node)]
+
+
+MODES = ("auto", "fused", "split")
+
+
+def pool_mode(config: Config, gpus: float | None = None) -> str:
+    """``ray.mode``; auto = split (GPU embedders -> CPU IndexReplicas) when the embedders get GPUs, else fused
+    (each actor embeds and matches its own chunk: nothing crosses processes but queries and results)."""
+    mode = config.ray.mode
+    if mode not in MODES:
+        raise ValueError(f"ray.mode must be one of {list(MODES)}, got {mode!r}")
+    if mode != "auto":
+        return mode
+    return "split" if (embed_gpus(config) if gpus is None else gpus) > 0 else "fused"
+
+
+def fused_pool_size(config: Config) -> int:
+    """``ray.fused_actors``, or one actor per ``ray.fused_cpus`` of the cluster's CPUs (less the LLM engines')."""
+    import ray
+
+    if config.ray.fused_actors > 0:
+        return int(config.ray.fused_actors)
+    cpus = ray.cluster_resources().get("CPU", 1) - (llm_cpus(config) if config.llm.mode != "off" else 0)
+    return max(1, int(cpus // max(float(config.ray.fused_cpus), 1e-3)))

@@ -1,4 +1,6 @@
-"""Ray Serve app: FastAPI ingress -> Embedder -> IndexReplica (and the LLM engine pool, when llm.mode is on).
+"""Ray Serve app: FastAPI ingress -> Engine (fused: embed + match in one replica, one hop; the default on CPU)
+or ingress -> Embedder -> IndexReplica (split, ``serve.mode``: GPU embedders), and the LLM engine pool when
+llm.mode is on. The ingress remembers recent answers (``serve.cache_size``, ``batch.cache.QueryLRU``).
 
 Review loop: the ingress also runs upload jobs (``ray_app.review.jobs``: ``map_stream`` in a worker thread,
 with the Embedder and IndexReplica deployments as its backend, ``FileJobBackend``) and applies the mapping
@@ -36,6 +38,7 @@ from ray_app.online import concepts
 from ray_app.online import shape as online
 from ray_app.online.api import build_api
 from ray_app.online.review_api import create_review
+from ray_app.batch.cache import QueryLRU
 from ray_app.batch.driver import Mapper
 from ray_app.config import Config, load_config
 from ray_app.engine import check_index, load_bundle
@@ -45,7 +48,10 @@ from ray_app.online.reload import IndexFollower
 from ray_app.text.expand import load_expander
 
 APP_NAME = "harmonize"
-WARM_UP_TEXT = "headache"  # mapped once before /v1/health first reports ready
+# mapped once before /v1/health first reports ready: one per entity type, so each system's lazy tables
+# (exact strings, drug names, stems) are built before a user's first question, not during it
+WARM_UP = [("headache", "Diagnosis"), ("metformin 500 mg tablet", "Medicine"), ("appendectomy", "Procedure"),
+           ("hemoglobin a1c", "Lab")]
 INGRESS_HEADROOM = 4  # health checks and page assets while mapping requests fill the ingress
 
 
@@ -93,6 +99,20 @@ class FileJobBackend:
         pass
 
 
+class ServeEngine(ServeIndexReplica):
+    """Fused: the replica that also embeds (``actors.pool.FusedActor`` for Serve): the ingress sends it
+    queries, one hop, and no vectors travel between processes."""
+
+    def __init__(self, index_dir: str, config: Config):
+        from ray_app.engine import load_matcher
+
+        self.matcher = load_matcher(index_dir, config)  # no expander: the ingress prepares the queries
+        self._catalog = None
+
+    def map(self, queries: list):
+        return self.matcher.match_batch(queries)
+
+
 @serve.ingress()
 class Ingress:
     """Validation, auth, audit and the page (``ray_app.online.api``); normalization/anchors here, matching downstream."""
@@ -113,7 +133,8 @@ class Ingress:
         # the review loop (upload jobs, queue, decisions); its mapping memory answers reviewed items here too
         self.review = create_review(loaded, config, FileJobBackend(self), expander, check_index(loaded, config))
         memory = self.review.memory(snapshot=False) if config.review.memory else None
-        self.mapper = Mapper(self, config, expander, memory=memory)
+        memo = QueryLRU(config.serve.cache_size, config_hash(config)) if config.serve.cache_size > 0 else None
+        self.mapper = Mapper(self, config, expander, memory=memory, memo=memo)
         self.follower = IndexFollower(index_dir, loaded, lambda d: load_expander(d, config.model.path),
                                       self._install_expander, config.serve.reload_poll_s)
         self._replicas: tuple[float, dict] = (0.0, {})
@@ -132,13 +153,17 @@ class Ingress:
         return build_api(self, self.cfg)
 
     def submit(self, queries: list):
-        """The Mapper's backend: embedder -> replica (vectors go straight there, never through here)."""
+        """The Mapper's backend: the fused Engine (one hop), or embedder -> replica (vectors go straight
+        there, never through here)."""
+        if self.embedder is None:
+            return self.replica.map.remote(queries)
         return self.replica.remote(self.embedder.remote(queries))
 
     async def map(self, pairs, top_k, weights, llm):
         t0 = time.perf_counter()
-        pending = self.mapper.plan([t for t, _ in pairs], [e for _, e in pairs])
-        use_llm = bool(llm and pending.new and self.llm is not None)
+        want_llm = bool(llm and self.llm is not None)  # an LLM answer is not the remembered LLM-off one
+        pending = self.mapper.plan([t for t, _ in pairs], [e for _, e in pairs], memo=not want_llm)
+        use_llm = bool(want_llm and pending.new)
         if use_llm:  # the batch path's stage: expansion before embedding ...
             pending.new = await asyncio.to_thread(self._llm_call, self.llm.expand, pending.new)
         pending.handle = self.submit(pending.new) if pending.new else None
@@ -171,8 +196,8 @@ class Ingress:
         if not counts:
             not_ready = ["the Serve controller has not reported the deployments yet"]
         info = await self.replica.info.remote()
-        if not not_ready and not self._warm:  # one mapping through embedder + replica: the model's first call
-            await self.map([(WARM_UP_TEXT, "Diagnosis")], 1, None, False)  # is slow, and not a user's
+        if not not_ready and not self._warm:  # one mapping through the engine: the model's first call
+            await self.map(WARM_UP, 1, None, False)  # is slow, and not a user's
             self._warm = True
         return {**info, "replicas": counts, "ready": not not_ready, "not_ready": not_ready}
 
@@ -208,26 +233,56 @@ def harmonize_app(index_dir: str, config: Config, llm_client=None, ingress_env: 
     index_dir = str(Path(index_dir).resolve())
     check_index(index_dir, cfg)  # fail here, before replicas start, when the index does not fit the model
     replica_cfg = online.online_config(cfg)  # keeps the shortlist that requests may re-rank
-    embedder = serve.deployment(QueryEmbedder, name="Embedder", num_replicas=s.embedder_replicas,
-                                max_ongoing_requests=s.max_ongoing_requests,
-                                ray_actor_options={"num_cpus": s.embedder_cpus})
     scaling = ({"autoscaling_config": {"min_replicas": s.min_replicas, "max_replicas": s.max_replicas,
                                        "target_ongoing_requests": s.target_ongoing_requests}}
                if s.autoscaling else {"num_replicas": s.index_replicas})
+    ingress = _ingress(s, ingress_env)
+    if serve_mode(cfg) == "fused":
+        if not replica_cfg.model.threads:  # encoder threads = the CPUs the deployment reserves, not the node's
+            replica_cfg.model.threads = max(1, int(s.engine_cpus))
+        engine = serve.deployment(ServeEngine, name="Engine", max_ongoing_requests=s.max_ongoing_requests,
+                                  ray_actor_options={"num_cpus": s.engine_cpus}, **scaling)
+        return ingress.bind(index_dir, cfg, None, engine.bind(index_dir, replica_cfg), llm_client)
+    embedder = serve.deployment(QueryEmbedder, name="Embedder", num_replicas=s.embedder_replicas,
+                                max_ongoing_requests=s.max_ongoing_requests,
+                                ray_actor_options={"num_cpus": s.embedder_cpus})
     replica = serve.deployment(ServeIndexReplica, name="IndexReplica", max_ongoing_requests=s.max_ongoing_requests,
                                ray_actor_options={"num_cpus": s.replica_cpus}, **scaling)
-    # The ingress admits max_ongoing + max_queued mapping requests itself (api.Admission answers a 503 problem
-    # beyond); Serve's queue limit behind it is a backstop (its 503 is plain text, with Retry-After).
-    ingress = serve.deployment(Ingress, name="Ingress",
-                               max_ongoing_requests=s.max_ongoing_requests + s.max_queued_requests + INGRESS_HEADROOM,
-                               max_queued_requests=s.max_queued_requests,
-                               backpressure_config={"retry_after_s": s.retry_after_s},
-                               ray_actor_options={"num_cpus": s.ingress_cpus,
-                                                  **({"runtime_env": {"env_vars": ingress_env}} if ingress_env else {})})
     embed_cfg = online.online_config(cfg)
     if not embed_cfg.model.threads:  # torch threads = the CPUs the deployment reserves, not the node's
         embed_cfg.model.threads = max(1, int(s.embedder_cpus))
     return ingress.bind(index_dir, cfg, embedder.bind(embed_cfg), replica.bind(index_dir, replica_cfg), llm_client)
+
+
+def _ingress(s, ingress_env: dict[str, str] | None):
+    # The ingress admits max_ongoing + max_queued mapping requests itself (api.Admission answers a 503 problem
+    # beyond); Serve's queue limit behind it is a backstop (its 503 is plain text, with Retry-After).
+    return serve.deployment(Ingress, name="Ingress",
+                            max_ongoing_requests=s.max_ongoing_requests + s.max_queued_requests + INGRESS_HEADROOM,
+                            max_queued_requests=s.max_queued_requests,
+                            backpressure_config={"retry_after_s": s.retry_after_s},
+                            ray_actor_options={"num_cpus": s.ingress_cpus,
+                                               **({"runtime_env": {"env_vars": ingress_env}} if ingress_env else {})})
+
+
+def serve_mode(config: Config) -> str:
+    """``serve.mode``; auto = split when the cluster has GPUs for the Embedder, else fused."""
+    mode = config.serve.mode
+    if mode not in ("auto", "fused", "split"):
+        raise ValueError(f"serve.mode must be auto, fused or split, got {mode!r}")
+    if mode != "auto":
+        return mode
+    import ray
+
+    return "split" if ray.is_initialized() and ray.cluster_resources().get("GPU", 0) >= 1 else "fused"
+
+
+def config_hash(config: Config) -> str:
+    """What the remembered answers depend on: the whole config (model, index and match sections included)."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(config.to_dict(), sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def build_app(args: dict):

@@ -6,6 +6,14 @@ Input rows are drawn (seeded) from catalog strings with light noise and a realis
 any --queries file's texts. Build throughput is measured on --build-rows catalog rows (0 = skip build)
 so the run fits a laptop; mapping runs on a full prebuilt index (--index, or built here), through the
 streaming file job users run (`harmonize map --local` and the Ray job), start-up included.
+
+``--variant NAME=local|ray[:section.key=value,...]`` (repeatable) compares configurations in one run, the
+variants interleaved round by round (a shared machine drifts; only same-run ratios mean anything); the
+first variant is the baseline of every ratio and of the code agreement. Default: ``local`` and ``ray``.
+
+    python benchmarks/bench_map.py --catalog ... --index IDX --build-rows 0 --repeats 3 \
+        --variant local-torch=local:model.backend=torch --variant local-onnx=local \
+        --variant ray-split-torch=ray:model.backend=torch,ray.mode=split --variant ray-fused-onnx=ray
 """
 from __future__ import annotations
 
@@ -67,6 +75,14 @@ def make_input(catalogs: list[str], rows: int, seed: int) -> pd.DataFrame:
                          "Entity Type": [base[i][1] for i in idx]})
 
 
+def parse_variant(spec: str) -> tuple[str, str, list[str]]:
+    name, _, rest = spec.partition("=")
+    path, _, sets = rest.partition(":")
+    if path not in ("local", "ray"):
+        raise SystemExit(f"--variant {spec!r}: expected NAME=local|ray[:section.key=value,...]")
+    return name, path, [x for x in sets.split(",") if x]
+
+
 def timed(fn, repeats: int):
     times = []
     for _ in range(repeats):
@@ -85,6 +101,7 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--set", action="append", default=[])
+    ap.add_argument("--variant", action="append", help="NAME=local|ray[:section.key=value,...] (repeatable)")
     ap.add_argument("--json", help="write the figures here too")
     args = ap.parse_args()
     os.environ.setdefault("HARMONIZE_PROGRESS", "0")
@@ -92,7 +109,7 @@ def main() -> int:
     quiet = lambda m: None  # noqa: E731
     figures: dict = {"machine": {"cpus": os.cpu_count()}, "rows": args.rows, "repeats": args.repeats}
     work = Path(tempfile.mkdtemp(prefix="bench_map_"))
-    emb = Embedder.from_config(cfg.model)
+    emb = Embedder.from_config(cfg.model, catalog=True) if args.build_rows or not args.index else None  # the build's only
 
     from jobs.build_index import run as ray_build
     from jobs.map_file import run as ray_map
@@ -121,18 +138,33 @@ def main() -> int:
     src = work / "input.csv"
     df.to_csv(src, index=False)
     # the path users run, end to end: `harmonize map --local` and `harmonize map` (the Ray job), start-up included
-    t_local, st = timed(lambda: run_local(index, str(src), str(work / "local.parquet"), cfg, log=quiet), args.repeats)
-    t_ray, _ = timed(lambda: ray_map(index, str(src), str(work / "ray.parquet"), cfg, log=quiet), args.repeats)
-    out_local, out_ray = read_output(work / "local.parquet"), read_output(work / "ray.parquet")
-    same = (out_local["Output Target Code"] == out_ray["Output Target Code"]).mean()
-    figures["map"] = {"rows": len(df), "distinct": st["distinct_queries"],
-                      "local_rows_per_s": round(len(df) / t_local, 1), "ray_rows_per_s": round(len(df) / t_ray, 1),
-                      "ray_over_local": round(t_local / t_ray, 3), "agreement": round(float(same), 4),
-                      "seed_floor_rows_per_s": 17.5, "local_over_floor": round(len(df) / t_local / 17.5, 1)}
-    m = figures["map"]
-    print(f"map    {len(df):,} rows ({st['distinct_queries']:,} distinct), median of {args.repeats}: "
-          f"local {m['local_rows_per_s']:8.1f} rows/s | ray {m['ray_rows_per_s']:8.1f} rows/s | "
-          f"ray/local {m['ray_over_local']:.2f}x | codes identical {same:.1%}")
+    variants = [parse_variant(v) for v in (args.variant or ["local=local", "ray=ray"])]
+    times: dict[str, list[float]] = {name: [] for name, _, _ in variants}
+    stats: dict[str, dict] = {}
+    for _ in range(args.repeats):
+        for name, path, overrides in variants:
+            vcfg = load_config(None, [*args.set, *overrides])
+            run = run_local if path == "local" else ray_map
+            t0 = time.perf_counter()
+            stats[name] = run(index, str(src), str(work / f"{name}.parquet"), vcfg, log=quiet)
+            times[name].append(time.perf_counter() - t0)
+    base = variants[0][0]
+    ref = read_output(work / f"{base}.parquet")["Output Target Code"]
+    figures["map"] = {"rows": len(df), "distinct": stats[base]["distinct_queries"], "variants": {}}
+    print(f"map    {len(df):,} rows ({stats[base]['distinct_queries']:,} distinct), median of {args.repeats} "
+          f"interleaved rounds, start-up included")
+    print(f"| variant | path | overrides | wall s | rows/s | distinct/s | × {base} | codes identical |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, path, overrides in variants:
+        t = statistics.median(times[name])
+        same = float((read_output(work / f"{name}.parquet")["Output Target Code"] == ref).mean())
+        v = {"path": path, "overrides": overrides, "seconds": round(t, 2), "rows_per_s": round(len(df) / t, 1),
+             "distinct_per_s": round(stats[name]["distinct_queries"] / t, 1),
+             "ratio": round(statistics.median(times[base]) / t, 3), "agreement": round(same, 4),
+             "all_seconds": [round(x, 2) for x in times[name]]}
+        figures["map"]["variants"][name] = v
+        print(f"| {name} | {path} | {','.join(overrides) or '-'} | {t:.1f} | {v['rows_per_s']:.0f} | "
+              f"{v['distinct_per_s']:.0f} | {v['ratio']:.2f}× | {same:.1%} |")
     print(json.dumps(figures, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))

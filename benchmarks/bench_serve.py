@@ -5,6 +5,15 @@ concurrency 1 and 8, and of the same queries through the in-process engine in th
 
 The queries cycle through the page's examples (ray_app/online/site/examples.json). Serve overhead is reported as
 the ratio of median latencies (Serve at concurrency 1 / in-process).
+
+``--variant NAME=section.key=value,...`` (repeatable) deploys each configuration in turn in the same run
+(e.g. the split torch app as the baseline, the fused ONNX app with and without the answer cache). Per
+variant: "first ask" = every distinct query once at concurrency 1 right after /v1/health reported ready
+(the cache is empty), then ``--requests`` cycled requests per concurrency level.
+
+    python benchmarks/bench_serve.py --index /work/acc/demo_index --requests 200 \
+        --variant split-torch=serve.mode=split,model.backend=torch,serve.cache_size=0 \
+        --variant fused-nocache=serve.cache_size=0 --variant fused=
 """
 from __future__ import annotations
 
@@ -95,50 +104,57 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
     ap.add_argument("--config")
     ap.add_argument("--set", action="append", default=[])
+    ap.add_argument("--variant", action="append", help="NAME=section.key=value,... (repeatable; default: the config)")
     ap.add_argument("--json", help="write the figures here")
     args = ap.parse_args(argv)
 
     import ray
+    import requests
     from ray import serve
 
     from actors.serve_app import harmonize_app
     from ray_app.config import load_config
 
-    cfg = load_config(args.config, args.set)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        cfg.serve.port = s.getsockname()[1]
     qs = queries()
-    out = {"index": args.index, "queries": len(qs), "cpus": os.cpu_count(), "config": cfg.serve.__dict__}
+    variants = [(v.partition("=")[0], [x for x in v.partition("=")[2].split(",") if x]) for v in args.variant or ["default="]]
+    out = {"index": args.index, "queries": len(qs), "cpus": os.cpu_count(), "variants": {}}
     ray.init(num_cpus=os.cpu_count(), include_dashboard=False, log_to_driver=False,
              runtime_env={"env_vars": {"HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}})
     try:
-        t0 = time.perf_counter()
-        serve.start(http_options={"host": "127.0.0.1", "port": cfg.serve.port})
-        serve.run(harmonize_app(args.index, cfg), name="bench", route_prefix="/")
-        out["startup_s"] = round(time.perf_counter() - t0, 1)
-        base = f"http://127.0.0.1:{cfg.serve.port}"
-        bench_http(base, qs, 3 * len(qs), 2)  # warm-up: every query once per replica path
-        out["serve"] = [bench_http(base, qs, args.requests, c) for c in args.concurrency]
+        for name, sets in variants:
+            cfg = load_config(args.config, [*args.set, *sets])
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                cfg.serve.port = s.getsockname()[1]
+            t0 = time.perf_counter()
+            serve.start(http_options={"host": "127.0.0.1", "port": cfg.serve.port})
+            serve.run(harmonize_app(args.index, cfg), name="bench", route_prefix="/")
+            base = f"http://127.0.0.1:{cfg.serve.port}"
+            while not requests.get(f"{base}/v1/health", timeout=120).json().get("ready"):  # its warm-up
+                time.sleep(0.5)
+            v = {"overrides": sets, "startup_s": round(time.perf_counter() - t0, 1),
+                 "first_ask": bench_http(base, qs, len(qs), 1)}
+            v["serve"] = [bench_http(base, qs, args.requests, c) for c in args.concurrency]
+            out["variants"][name] = v
+            serve.shutdown()
     finally:
         serve.shutdown()
         ray.shutdown()
+    cfg = load_config(args.config, [*args.set, *variants[0][1]])
     out["inprocess"] = bench_inprocess(args.index, cfg, qs, args.requests)
     out["load_avg_after"] = [round(x, 2) for x in os.getloadavg()]  # other work on the machine skews both
-    c1 = next((r for r in out["serve"] if r["concurrency"] == 1), out["serve"][0])
-    out["serve_overhead_ratio"] = round(c1["p50_ms"] / out["inprocess"]["p50_ms"], 2)
 
     print(f"index {args.index}, {len(qs)} distinct queries cycled, {args.requests} requests per level, "
-          f"{os.cpu_count()} CPUs; Serve app up in {out['startup_s']} s")
-    print("| path | concurrency | p50 ms | p95 ms | p99 ms | req/s | server-side p50 ms | errors |")
-    print("|---|---|---|---|---|---|---|---|")
-    for r in out["serve"]:
-        print(f"| Serve POST /v1/map | {r['concurrency']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
-              f"{r['req_per_s']} | {r['server_p50_ms']} | {r['errors']} |")
+          f"{os.cpu_count()} CPUs; in-process baseline with variant {variants[0][0]}'s config")
+    print("| variant | requests | concurrency | p50 ms | p95 ms | p99 ms | req/s | server-side p50 ms | errors |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, v in out["variants"].items():
+        for label, r in [("first ask", v["first_ask"])] + [("cycled", r) for r in v["serve"]]:
+            print(f"| {name} (up in {v['startup_s']} s) | {label} | {r['concurrency']} | {r['p50_ms']} | {r['p95_ms']} | "
+                  f"{r['p99_ms']} | {r['req_per_s']} | {r['server_p50_ms']} | {r['errors']} |")
     r = out["inprocess"]
-    print(f"| in-process online.map_pairs | 1 | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['req_per_s']} | | |")
-    print(f"Serve / in-process (p50, concurrency 1): {out['serve_overhead_ratio']}x; "
-          f"load average after the run: {out['load_avg_after']}")
+    print(f"| in-process online.map_pairs | cycled | 1 | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['req_per_s']} | | |")
+    print(f"load average after the run: {out['load_avg_after']}")
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(out, indent=2))

@@ -42,7 +42,7 @@ def cmd_build(args) -> int:
         from ray_app.index.build import build_index, local_embed_stream
         from ray_app.embed import Embedder
 
-        emb = Embedder.from_config(cfg.model)
+        emb = Embedder.from_config(cfg.model, catalog=True)
         build_index(catalogs, args.out, cfg, local_embed_stream(emb), emb.dim, base=args.base,
                     versioned=args.versioned)
     else:

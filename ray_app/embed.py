@@ -48,6 +48,8 @@ def model_fingerprint(path: str) -> str:
 def pick_device(device: str) -> str:
     if device != "auto":
         return device
+    if not any(Path("/dev").glob("nvidia[0-9]*")):  # no GPU on this node: no torch import just to ask
+        return "cpu"
     try:
         import torch
 
@@ -56,35 +58,69 @@ def pick_device(device: str) -> str:
         return "cpu"
 
 
+BACKENDS = ("auto", "torch", "onnx")
+
+
+def pick_backend(backend: str, device: str) -> str:
+    """auto: torch on a GPU (faster there), ONNX Runtime on CPU."""
+    if backend not in BACKENDS:
+        raise ValueError(f"model.backend must be one of {list(BACKENDS)}, got {backend!r}")
+    if backend == "auto":
+        return "torch" if device != "cpu" else "onnx"
+    if backend == "onnx" and device != "cpu":
+        raise ValueError(f"model.backend=onnx runs on CPU only (model.device is {device!r}); use torch on GPUs")
+    return backend
+
+
 class Embedder:
-    """L2-normalized float32 embeddings, so inner product == cosine similarity."""
+    """L2-normalized float32 embeddings, so inner product == cosine similarity.
+
+    ``backend``: torch (sentence-transformers) or onnx (the same model exported once to ONNX Runtime,
+    ``ray_app.embed_onnx``; fp32 gives the same vectors to ~1e-7, ``quantize="int8"`` trades a little
+    accuracy for speed; torch, the GPU backend, runs the model as it is and ignores ``quantize``)."""
 
     def __init__(self, path: str | None = None, device: str = "auto", batch_size: int = 64, max_seq_length: int = 128,
-                 threads: int = 0):
+                 threads: int = 0, backend: str = "auto", quantize: str = "none", cache_dir: str | None = None):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
-
         self.path = resolve_model_path(path)
         self.device = pick_device(device)
+        self.backend = pick_backend(backend, self.device)
+        self.batch_size = batch_size
+        self.fingerprint = model_fingerprint(self.path)
+        if quantize not in ("none", "int8"):
+            raise ValueError(f"model.quantize must be none or int8, got {quantize!r}")
+        if self.backend == "onnx":
+            from ray_app.embed_onnx import OnnxEncoder, ensure_exported
+
+            precision = "int8" if quantize == "int8" else "fp32"
+            folder = ensure_exported(self.path, self.fingerprint, max_seq_length, precision, cache_dir)
+            self._onnx = OnnxEncoder(folder, precision, threads, batch_size)
+            self.dim = self._onnx.dim
+            return
+        from sentence_transformers import SentenceTransformer
+
         if self.device == "cpu":
             import torch
 
             torch.set_num_threads(threads or os.cpu_count() or 1)
-        self.batch_size = batch_size
         self.model = SentenceTransformer(self.path, device=self.device, local_files_only=True)
         self.model.max_seq_length = min(max_seq_length, self.model.max_seq_length or max_seq_length)
         self.dim = int(self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension")
                        else self.model.get_sentence_embedding_dimension())
-        self.fingerprint = model_fingerprint(self.path)
 
     @classmethod
-    def from_config(cls, model_cfg) -> "Embedder":
-        return cls(model_cfg.path, model_cfg.device, model_cfg.batch_size, model_cfg.max_seq_length, model_cfg.threads)
+    def from_config(cls, model_cfg, catalog: bool = False) -> "Embedder":
+        """``catalog``: the index build's encoder, always full precision (``model.quantize`` is measured for
+        queries against fp32 catalog vectors, benchmarks/RESULTS.md)."""
+        return cls(model_cfg.path, model_cfg.device, model_cfg.batch_size, model_cfg.max_seq_length, model_cfg.threads,
+                   model_cfg.backend, "none" if catalog else model_cfg.quantize, model_cfg.onnx_cache)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self.backend == "onnx":
+            return self._onnx.encode(list(texts))
         vecs = self.model.encode(
             list(texts), batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
             show_progress_bar=False,

@@ -21,7 +21,7 @@ def check_index(index_dir: str, config: Config) -> dict:
 
 def load_bundle(index_dir: str, config: Config, model_fp: str | None = None) -> IndexBundle:
     return IndexBundle.load(index_dir, model_fingerprint=model_fp, ef_search=config.index.hnsw_ef_search,
-                            nprobe=config.index.ivf_nprobe)
+                            nprobe=config.index.ivf_nprobe, mmap=config.index.mmap)
 
 
 @dataclass
@@ -34,9 +34,14 @@ class Engine:
         return self.matcher.bundle
 
 
-def load_engine(index_dir: str, config: Config) -> Engine:
+def load_matcher(index_dir: str, config: Config) -> Matcher:
+    """Index + query encoder: what an actor that embeds and matches needs (queries arrive prepared)."""
     embedder = Embedder.from_config(config.model)
     bundle = load_bundle(index_dir, config, embedder.fingerprint)
     if bundle.dim != embedder.dim:
         raise ValueError(f"index dim {bundle.dim} != model dim {embedder.dim}")
-    return Engine(Matcher(bundle, config, embedder), load_expander(index_dir, config.model.path))
+    return Matcher(bundle, config, embedder)
+
+
+def load_engine(index_dir: str, config: Config) -> Engine:
+    return Engine(load_matcher(index_dir, config), load_expander(index_dir, config.model.path))

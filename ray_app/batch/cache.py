@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from ray_app.result import MatchResult, from_json, to_json
@@ -44,3 +46,41 @@ class ResultCache:
     def close(self) -> None:
         self.db.close()
         Path(self.path).unlink(missing_ok=True)
+
+
+class QueryLRU:
+    """The online path's memory of recent answers: the last ``size`` distinct queries' results, keyed by
+    prepare's dedupe key (normalized text + entity type) under a config fingerprint, so a repeated question
+    costs no embedding and no matching. Results are immutable values, shared between the requests that
+    ask the same thing; per-request re-ranking happens after, on the returned shortlist."""
+
+    def __init__(self, size: int, fingerprint: str = ""):
+        self.size, self.fingerprint = max(0, int(size)), fingerprint
+        self._d: OrderedDict[str, MatchResult] = OrderedDict()
+        self._lock = threading.Lock()  # the ingress maps requests concurrently
+        self.hits = self.misses = 0
+
+    def _k(self, key: str) -> str:
+        return f"{self.fingerprint}\x1e{key}"
+
+    def get_many(self, keys: list[str]) -> dict[str, MatchResult]:
+        out = {}
+        with self._lock:
+            for k in keys:
+                r = self._d.get(self._k(k))
+                if r is not None:
+                    self._d.move_to_end(self._k(k))
+                    out[k] = r
+            self.hits += len(out)
+            self.misses += len(keys) - len(out)
+        return out
+
+    def put(self, keys: list[str], results: list[MatchResult]) -> None:
+        if not self.size:
+            return
+        with self._lock:
+            for k, r in zip(keys, results):
+                self._d[self._k(k)] = r
+                self._d.move_to_end(self._k(k))
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)

@@ -51,6 +51,7 @@ class Pending:
     new: list  # queries sent to the backend
     handle: object = None
     retired: set = field(default_factory=set)  # keys whose reviewed code left the catalog (matched again)
+    memo: bool = True  # the new results may be remembered (not when an LLM request changed them)
 
 
 @dataclass
@@ -65,24 +66,29 @@ class Mapper:
     earlier batch are not matched again and results keep only the ``keep`` candidates the output writes.
     With ``llm`` (a ``ray_app.llm.stage.LLMStage``) the new distinct queries are expanded before the
     backend sees them and re-ranked after it: the same two calls the Serve ingress makes. With ``memory``
-    (a ``ray_app.review.memory.MappingMemory``) reviewed queries map to their decision and are not matched."""
+    (a ``ray_app.review.memory.MappingMemory``) reviewed queries map to their decision and are not matched.
+    With ``memo`` (a ``batch.cache.QueryLRU``: the Serve ingress) recent answers are reused, and
+    ``plan(memo=False)`` skips it; a reviewed decision always comes first."""
 
     def __init__(self, backend, config: Config, expander=None, cache: ResultCache | None = None,
-                 keep: int | None = None, llm=None, memory=None):
+                 keep: int | None = None, llm=None, memory=None, memo=None):
         self.backend, self.config, self.expander, self.cache, self.keep = backend, config, expander, cache, keep
-        self.llm, self.memory = llm, memory
+        self.llm, self.memory, self.memo = llm, memory, memo
         self.in_flight: set[str] = set()  # keys submitted but not yet collected (overlapping batches)
 
-    def plan(self, texts: list, types: list) -> Pending:
+    def plan(self, texts: list, types: list, memo: bool = True) -> Pending:
         """Prepare and dedupe (within the batch, and against the cache); nothing is submitted yet."""
         prepared = prepare(texts, types, self.config, self.expander)
         found, retired = self.memory.lookup(prepared.queries) if self.memory is not None else ({}, set())
+        keys = [q.key for q in prepared.queries]
         if self.cache is not None:
-            found.update(self.cache.get_many([q.key for q in prepared.queries if q.key not in found]))
+            found.update(self.cache.get_many([k for k in keys if k not in found]))
+        if memo and self.memo is not None:
+            found.update(self.memo.get_many([k for k in keys if k not in found]))
         new = [q for q in prepared.queries if q.key not in found and q.key not in self.in_flight]
         if self.cache is not None:
             self.in_flight.update(q.key for q in new)
-        return Pending(prepared, found, new, retired=retired)
+        return Pending(prepared, found, new, retired=retired, memo=memo)
 
     def submit(self, texts: list, types: list) -> Pending:
         p = self.plan(texts, types)
@@ -99,6 +105,8 @@ class Mapper:
             new_results = [r.trimmed(self.keep) for r in new_results]
         by_key = dict(p.found)
         by_key.update((q.key, r) for q, r in zip(p.new, new_results))
+        if p.memo and self.memo is not None:
+            self.memo.put([q.key for q in p.new], new_results)
         cache_rows = []
         if self.cache is not None:
             cache_rows = self.cache.put([q.key for q in p.new], new_results)

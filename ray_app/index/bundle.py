@@ -107,6 +107,7 @@ class BundleWriter:
             uniq_text = self.plan.loc[self.plan["system"] == system, "text"].to_numpy()
             inverse = pd.Index(uniq_text).get_indexer(t["match_text"].to_numpy())
             vec_path = self.out / system / "vectors.f32"
+            vec_path.unlink(missing_ok=True)  # a new file: replicas still mapping the old one keep their pages
             rows = np.memmap(vec_path, mode="w+", dtype=np.float32, shape=(len(t), self.dim))
             for start in range(0, len(t), 65536):
                 rows[start:start + 65536] = self._uniq[system][inverse[start:start + 65536]]
@@ -119,7 +120,7 @@ class BundleWriter:
             vectors = np.memmap(vec_path, mode="r", dtype=np.float32, shape=(len(t), self.dim))
             t0 = time.perf_counter()
             index = build_faiss(vectors, self.config.index, log=log)
-            faiss.write_index(index, str(self.out / system / "faiss.index"))
+            _write_faiss(index, self.out / system / "faiss.index")
             LexicalIndex.build(t["match_text"].tolist()).save(self.out / system)
             if system == DRUG_SYSTEM:  # parsed once here, not on every replica's first medicine query
                 with open(self.out / system / DRUGS, "wb") as f:
@@ -175,6 +176,27 @@ def build_faiss(vectors: np.ndarray, cfg: IndexConfig, log: Callable[[str], None
     return faiss.index_gpu_to_cpu(gpu_index) if gpu_index is not None else index
 
 
+def _write_faiss(index, path: Path) -> None:
+    """Written beside and renamed: a replica that memory-maps the old file keeps reading the old file."""
+    tmp = path.with_name(path.name + ".tmp")
+    _faiss().write_index(index, str(tmp))
+    tmp.replace(path)
+
+
+def read_faiss(path: Path, mmap: bool = True):
+    """The FAISS index; ``mmap``: vectors (and the HNSW graph) memory-mapped where the index type allows
+    (``IO_FLAG_MMAP_IFC``: flat storage, as in HNSW,Flat), so replicas on a node share one copy in the page
+    cache and a replica starts without reading the file. Other types, or a FAISS without the flag, are read."""
+    faiss = _faiss()
+    flag = getattr(faiss, "IO_FLAG_MMAP_IFC", 0) if mmap else 0
+    if flag:
+        try:
+            return faiss.read_index(str(path), flag)
+        except RuntimeError:
+            pass  # not mappable (e.g. IVF-PQ codes): read it
+    return faiss.read_index(str(path))
+
+
 def _to_gpu(index, cfg: IndexConfig):
     faiss = _faiss()
     if cfg.use_gpu == "never" or not hasattr(faiss, "get_num_gpus") or faiss.get_num_gpus() == 0:
@@ -197,7 +219,7 @@ def package_versions() -> dict[str, str]:
 class SystemIndex:
     system: str
     table: pd.DataFrame
-    vectors: np.ndarray  # read-only memmap: replicas on one node share the page cache
+    vectors: np.ndarray  # over a read-only memmap: replicas on one node share the page cache
     faiss_index: object
     code_start: np.ndarray  # rows of code c are code_start[c]:code_start[c+1]
     codes: np.ndarray  # code string per code_idx
@@ -263,8 +285,7 @@ class IndexBundle:
 
     @classmethod
     def load(cls, root: str | Path, model_fingerprint: str | None = None, ef_search: int | None = None,
-             nprobe: int | None = None) -> "IndexBundle":
-        faiss = _faiss()
+             nprobe: int | None = None, mmap: bool = True) -> "IndexBundle":
         root = resolve_index_dir(root)
         rebuild = _rebuild(root)
         meta = _read_meta(root, model_fingerprint)
@@ -283,7 +304,7 @@ class IndexBundle:
                                        f"{info['rows']}; {rebuild}")
             vectors = _read_f32(d / "vectors.f32", (info["rows"], dim), rebuild)
             try:
-                index = faiss.read_index(str(d / "faiss.index"))
+                index = read_faiss(d / "faiss.index", mmap)
             except Exception as exc:
                 raise IndexBundleError(f"{d / 'faiss.index'} is unreadable or truncated ({exc}); {rebuild}") from exc
             if index.ntotal != info["rows"] or index.d != dim:
@@ -368,7 +389,9 @@ def _read_f32(path: Path, shape: tuple[int, int], rebuild: str) -> np.ndarray:
                                f"float32 (truncated or from another build); {rebuild}")
     if shape[0] == 0:
         return np.zeros(shape, dtype=np.float32)
-    return np.memmap(path, mode="r", dtype=np.float32, shape=shape)
+    # a plain ndarray over the read-only mapping: still shared page cache, without np.memmap's Python-level
+    # __getitem__ on every per-query row lookup
+    return np.asarray(np.memmap(path, mode="r", dtype=np.float32, shape=shape))
 
 
 def _tune(index, ef_search: int | None, nprobe: int | None) -> None:

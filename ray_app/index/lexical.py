@@ -90,7 +90,8 @@ class LexicalIndex:
     def load(cls, directory: str | Path) -> "LexicalIndex":
         d = Path(directory)
         words = json.loads((d / "lex_vocab.json").read_text())
-        arrays = {name[4:-4]: np.load(d / name, mmap_mode="r") for name in FILES[1:]}
+        # plain ndarrays over the read-only mappings (np.memmap's __getitem__ is slow per query)
+        arrays = {name[4:-4]: np.asarray(np.load(d / name, mmap_mode="r")) for name in FILES[1:]}
         idf = np.asarray(arrays.pop("idf"))
         if len(idf) != len(words) or len(arrays["post_ptr"]) != len(words) + 1:
             raise ValueError(f"{d}: lexical vocabulary and arrays disagree")

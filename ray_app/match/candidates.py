@@ -47,9 +47,12 @@ def dense(si, dist: np.ndarray, ids: np.ndarray, limit: int) -> list[int]:
     hit, score = hit[ok], dist.ravel()[ok]
     if not len(hit):
         return []
-    # pandas' groupby-max + sort_values: the same order (ties included) the engine has always used
-    best = pd.Series(score).groupby(si.row_code[hit]).max().sort_values(ascending=False)
-    return best.index.tolist()[:limit]
+    # per-code max in numpy (pandas' groupby was a third of the time here), then pandas' sort_values on the
+    # same (ascending code, max) series groupby-max gave: the order (ties included) the engine always used
+    codes, inv = np.unique(si.row_code[hit], return_inverse=True)
+    best = np.full(len(codes), -np.inf, dtype=score.dtype)
+    np.maximum.at(best, inv, score)
+    return pd.Series(best, index=codes).sort_values(ascending=False).index.tolist()[:limit]
 
 
 def lexical(si, lex_q: list[tuple[np.ndarray, float]], k: int) -> list[int]:

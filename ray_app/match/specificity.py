@@ -82,13 +82,26 @@ def _side(words, expander: Expander):
     return states, alts
 
 
+@lru_cache(maxsize=65_536)
+def _text_side(text: str):
+    """``_words`` + ``_side`` of one text with the default expander (read-only: the same texts recur)."""
+    words = _words(text)
+    return (words, *_side(words, default_expander))
+
+
+def _words_and_side(text: str | Sequence[str], expander: Expander):
+    if isinstance(text, str) and expander is default_expander:
+        return _text_side(text)
+    words = _words(text)
+    return (words, *_side(words, expander))
+
+
 def coverage(query: str | Sequence[str], cand: str | Sequence[str], idf: IDF, default_idf: float | None = None,
              meaning_weight: float = 2.0, expander: Expander = default_expander) -> tuple[float, float, float]:
     """(covered, added, query_mass) in IDF units; see the module docstring."""
     weight = _idf_fn(idf, default_idf)
-    q, c = _words(query), _words(cand)
-    q_states, q_alts = _side(q, expander)
-    c_states, c_alts = _side(c, expander)
+    q, q_states, q_alts = _words_and_side(query, expander)
+    c, c_states, c_alts = _words_and_side(cand, expander)
     mass = sum(weight(s) for _, s, _ in q)
     covered = sum(weight(s) for (_, s, _), alts in zip(q, q_alts)
                   if s in c_states or any(a and a <= c_states for a in alts))
