@@ -333,6 +333,8 @@ window.HARMONIZE_RECORDED = {
    ],
    "llm_expansion": "",
    "llm_reason": "",
+   "reviewed_by": "",
+   "reviewed_at": "",
    "anchors": [
     "paracetamol 500 mg",
     "acetaminophen 500 mg"
@@ -588,6 +590,8 @@ window.HARMONIZE_RECORDED = {
    ],
    "llm_expansion": "",
    "llm_reason": "",
+   "reviewed_by": "",
+   "reviewed_at": "",
    "anchors": [
     "aspirin 10 mg"
    ]
@@ -834,6 +838,8 @@ window.HARMONIZE_RECORDED = {
    ],
    "llm_expansion": "",
    "llm_reason": "",
+   "reviewed_by": "",
+   "reviewed_at": "",
    "anchors": [
     "asthma"
    ]
@@ -1073,6 +1079,8 @@ window.HARMONIZE_RECORDED = {
    ],
    "llm_expansion": "",
    "llm_reason": "",
+   "reviewed_by": "",
+   "reviewed_at": "",
    "anchors": [
     "persistent pain on the upper right portion of your abdomen"
    ]
@@ -1083,7 +1091,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Plain X-ray of chest",
    "sty": "Diagnostic Procedure",
    "tty": "PT",
-   "confidence": 0.8318,
+   "confidence": 0.8531,
    "flags": [],
    "candidates": [
     {
@@ -1093,13 +1101,13 @@ window.HARMONIZE_RECORDED = {
      "description": "Plain X-ray of chest",
      "sty": "Diagnostic Procedure",
      "tty": "PT",
-     "score": 0.9803,
+     "score": 1.0026,
      "signals": {
       "dense": 0.9494,
       "fuzzy": 0.8929,
       "lexical": 0.8172,
       "sty": 1.0,
-      "agreement": 0.9908,
+      "agreement": 0.9986,
       "drug": 0.0,
       "llm": 0.0
      },
@@ -1139,11 +1147,11 @@ window.HARMONIZE_RECORDED = {
      "description": "Chest imaging",
      "sty": "Diagnostic Procedure",
      "tty": "PT",
-     "score": 0.8294,
+     "score": 0.8734,
      "signals": {
-      "dense": 0.7582,
+      "dense": 0.8262,
       "fuzzy": 0.6763,
-      "lexical": 0.4381,
+      "lexical": 0.4461,
       "sty": 1.0,
       "agreement": 0.0,
       "drug": 0.0,
@@ -1158,38 +1166,15 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 4,
      "system": "SNOMEDCT_US",
-     "code": "177765008",
-     "description": "Opening of chest",
-     "sty": "Therapeutic or Preventive Procedure",
-     "tty": "PT",
-     "score": 0.716,
-     "signals": {
-      "dense": 0.6043,
-      "fuzzy": 0.5929,
-      "lexical": 0.4441,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0,
-      "llm": 0.0
-     },
-     "matched": "Opening of chest",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 5,
-     "system": "SNOMEDCT_US",
      "code": "34431008",
      "description": "Physiotherapy of chest",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.7119,
+     "score": 0.7471,
      "signals": {
-      "dense": 0.5926,
-      "fuzzy": 0.5664,
-      "lexical": 0.4015,
+      "dense": 0.6328,
+      "fuzzy": 0.7418,
+      "lexical": 0.4082,
       "sty": 1.0,
       "agreement": 0.0,
       "drug": 0.0,
@@ -1202,40 +1187,129 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 6,
+     "rank": 5,
      "system": "SNOMEDCT_US",
-     "code": "277666002",
-     "description": "X-ray guided biopsy",
+     "code": "363680008",
+     "description": "Radiographic imaging procedure",
      "sty": "Diagnostic Procedure",
      "tty": "PT",
-     "score": 0.6871,
+     "score": 0.7336,
      "signals": {
-      "dense": 0.5683,
-      "fuzzy": 0.4792,
-      "lexical": 0.577,
+      "dense": 0.6813,
+      "fuzzy": 0.54,
+      "lexical": 0.0,
       "sty": 1.0,
       "agreement": 0.0,
       "drug": 0.0,
       "llm": 0.0
      },
-     "matched": "X-ray guided biopsy",
+     "matched": "Radiographic imaging procedure",
+     "via": [
+      "dense"
+     ]
+    },
+    {
+     "rank": 6,
+     "system": "SNOMEDCT_US",
+     "code": "108276004",
+     "description": "Radiographic procedure on cardiovascular system",
+     "sty": "Diagnostic Procedure",
+     "tty": "PT",
+     "score": 0.7253,
+     "signals": {
+      "dense": 0.6763,
+      "fuzzy": 0.4776,
+      "lexical": 0.0,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Radiographic procedure on cardiovascular system",
+     "via": [
+      "dense"
+     ]
+    },
+    {
+     "rank": 7,
+     "system": "SNOMEDCT_US",
+     "code": "229033006",
+     "description": "Radioisotope scan of total body",
+     "sty": "Diagnostic Procedure",
+     "tty": "PT",
+     "score": 0.7253,
+     "signals": {
+      "dense": 0.6326,
+      "fuzzy": 0.4118,
+      "lexical": 0.0,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Radioisotope scan of total body",
+     "via": [
+      "dense"
+     ]
+    },
+    {
+     "rank": 8,
+     "system": "SNOMEDCT_US",
+     "code": "177765008",
+     "description": "Opening of chest",
+     "sty": "Therapeutic or Preventive Procedure",
+     "tty": "PT",
+     "score": 0.7253,
+     "signals": {
+      "dense": 0.6043,
+      "fuzzy": 0.6902,
+      "lexical": 0.4523,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Opening of chest",
      "via": [
       "dense",
       "lexical"
      ]
     },
     {
-     "rank": 7,
+     "rank": 9,
+     "system": "SNOMEDCT_US",
+     "code": "27483000",
+     "description": "Diagnostic radiography with contrast media",
+     "sty": "Diagnostic Procedure",
+     "tty": "PT",
+     "score": 0.7253,
+     "signals": {
+      "dense": 0.6043,
+      "fuzzy": 0.6129,
+      "lexical": 0.408,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Diagnostic radiography with contrast media",
+     "via": [
+      "dense",
+      "lexical"
+     ]
+    },
+    {
+     "rank": 10,
      "system": "SNOMEDCT_US",
      "code": "385488000",
      "description": "Surgical procedure on chest wall",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.6793,
+     "score": 0.7253,
      "signals": {
       "dense": 0.5836,
-      "fuzzy": 0.5474,
-      "lexical": 0.3144,
+      "fuzzy": 0.6154,
+      "lexical": 0.3185,
       "sty": 1.0,
       "agreement": 0.0,
       "drug": 0.0,
@@ -1245,80 +1319,16 @@ window.HARMONIZE_RECORDED = {
      "via": [
       "dense"
      ]
-    },
-    {
-     "rank": 8,
-     "system": "SNOMEDCT_US",
-     "code": "168734001",
-     "description": "Standard chest X-ray abnormal",
-     "sty": "Finding",
-     "tty": "PT",
-     "score": 0.644,
-     "signals": {
-      "dense": 0.8092,
-      "fuzzy": 0.775,
-      "lexical": 0.7742,
-      "sty": 0.2,
-      "agreement": 0.0,
-      "drug": 0.0,
-      "llm": 0.0
-     },
-     "matched": "Standard chest X-ray abnormal",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 9,
-     "system": "SNOMEDCT_US",
-     "code": "241547009",
-     "description": "Computed tomography of heart",
-     "sty": "Therapeutic or Preventive Procedure",
-     "tty": "PT",
-     "score": 0.644,
-     "signals": {
-      "dense": 0.5355,
-      "fuzzy": 0.359,
-      "lexical": 0.0,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0,
-      "llm": 0.0
-     },
-     "matched": "Computed tomography of heart",
-     "via": [
-      "dense"
-     ]
-    },
-    {
-     "rank": 10,
-     "system": "SNOMEDCT_US",
-     "code": "241539009",
-     "description": "Computed tomography of breast",
-     "sty": "Therapeutic or Preventive Procedure",
-     "tty": "PT",
-     "score": 0.644,
-     "signals": {
-      "dense": 0.5115,
-      "fuzzy": 0.325,
-      "lexical": 0.0,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0,
-      "llm": 0.0
-     },
-     "matched": "Computed tomography of breast",
-     "via": [
-      "dense"
-     ]
     }
    ],
    "llm_expansion": "",
    "llm_reason": "",
+   "reviewed_by": "",
+   "reviewed_at": "",
    "anchors": [
     "chest xr",
-    "chest x-ray"
+    "chest x-ray",
+    "radiography of chest"
    ]
   },
   "procedure|appendix removal surgery": {
@@ -1558,6 +1568,8 @@ window.HARMONIZE_RECORDED = {
    ],
    "llm_expansion": "",
    "llm_reason": "",
+   "reviewed_by": "",
+   "reviewed_at": "",
    "anchors": [
     "appendix removal surgery",
     "appendectomy"
@@ -1803,6 +1815,8 @@ window.HARMONIZE_RECORDED = {
    ],
    "llm_expansion": "",
    "llm_reason": "",
+   "reviewed_by": "",
+   "reviewed_at": "",
    "anchors": [
     "bilirubin",
     "bilirubin measurement"
@@ -2048,6 +2062,8 @@ window.HARMONIZE_RECORDED = {
    ],
    "llm_expansion": "",
    "llm_reason": "",
+   "reviewed_by": "",
+   "reviewed_at": "",
    "anchors": [
     "fasting sugar test",
     "fasting glucose test"
@@ -2295,6 +2311,8 @@ window.HARMONIZE_RECORDED = {
    ],
    "llm_expansion": "",
    "llm_reason": "",
+   "reviewed_by": "",
+   "reviewed_at": "",
    "anchors": [
     "sore thraot",
     "sore throat",
@@ -2546,6 +2564,8 @@ window.HARMONIZE_RECORDED = {
    ],
    "llm_expansion": "",
    "llm_reason": "",
+   "reviewed_by": "",
+   "reviewed_at": "",
    "anchors": [
     "paracetamol 500 mg",
     "acetaminophen 500 mg"
@@ -2786,6 +2806,8 @@ window.HARMONIZE_RECORDED = {
    ],
    "llm_expansion": "",
    "llm_reason": "",
+   "reviewed_by": "",
+   "reviewed_at": "",
    "anchors": [
     "hba1c",
     "hemoglobin a1c",
@@ -2854,7 +2876,7 @@ window.HARMONIZE_RECORDED = {
      "description": "Spiral computed tomography scan",
      "sty": "Diagnostic Procedure",
      "tty": "PT",
-     "score": 0.7838,
+     "score": 0.7958,
      "signals": {
       "dense": 0.7051,
       "fuzzy": 0.8237,
@@ -3031,6 +3053,8 @@ window.HARMONIZE_RECORDED = {
    ],
    "llm_expansion": "",
    "llm_reason": "",
+   "reviewed_by": "",
+   "reviewed_at": "",
    "anchors": [
     "ct head",
     "computed tomography head"
@@ -3277,6 +3301,8 @@ window.HARMONIZE_RECORDED = {
    ],
    "llm_expansion": "",
    "llm_reason": "",
+   "reviewed_by": "",
+   "reviewed_at": "",
    "anchors": [
     "heart attack",
     "myocardial infarction"
@@ -3521,6 +3547,8 @@ window.HARMONIZE_RECORDED = {
    ],
    "llm_expansion": "",
    "llm_reason": "",
+   "reviewed_by": "",
+   "reviewed_at": "",
    "anchors": [
     "metformin 500mg tab",
     "metformin 500mg tablet"
@@ -3646,6 +3674,7 @@ window.HARMONIZE_RECORDED = {
   },
   "catalog": {
    "fingerprint": "0b244dbfbf1faa3b",
+   "version": "0b244dbfbf1faa3b",
    "sources": [
     "demo_rxnorm.parquet",
     "demo_snomed.parquet",
