@@ -75,5 +75,6 @@ class DyingEngine(_Base):
         marker = Path("/tmp/harmonize-fake-llm-died")
         if self.calls == 2 and not marker.exists():
             marker.write_text("x")
+            time.sleep(1.0)  # the first batch's reply leaves the process first (os._exit drops unsent replies)
             os._exit(1)
         return [_answer(r) for r in requests]
