@@ -108,6 +108,11 @@ class ServeEngine(ServeIndexReplica):
 
         self.matcher = load_matcher(index_dir, config)  # no expander: the ingress prepares the queries
         self._catalog = None
+        model_fp = self.matcher.bundle.meta["model"]["fingerprint"]
+        embedder = self.matcher.embedder  # a new version keeps the loaded encoder (its fingerprint must fit)
+        self.follower = IndexFollower(index_dir, self.matcher.bundle.root,
+                                      lambda d: Matcher(load_bundle(d, config, model_fp), config, embedder),
+                                      self._install, config.serve.reload_poll_s)
 
     def map(self, queries: list):
         return self.matcher.match_batch(queries)
@@ -142,6 +147,14 @@ class Ingress:
 
     def _install_expander(self, expander, _dir) -> None:  # the speller and acronyms of the new version
         self.mapper.expander = expander
+        memo = self.mapper.memo
+        if memo is not None:
+            # answers of the old version go; the replicas follow the pointer on their own clock (within a
+            # poll interval), so what they answered meanwhile is forgotten once more after two intervals
+            memo.clear()
+            timer = threading.Timer(2 * max(self.cfg.serve.reload_poll_s, 0.5) + 1.0, memo.clear)
+            timer.daemon = True
+            timer.start()
 
     def _warm_llm(self) -> None:
         try:

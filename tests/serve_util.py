@@ -23,15 +23,18 @@ def start_app(index_dir: str, config, name: str, ingress_env: dict | None = None
     serve.start(http_options={"host": "127.0.0.1", "port": config.serve.port})
     serve.run(harmonize_app(index_dir, config, ingress_env=ingress_env), name=name, route_prefix="/")
     base = f"http://127.0.0.1:{config.serve.port}"
-    deadline = time.time() + 120
+    deadline, last = time.time() + 120, None
     while time.time() < deadline:
         try:
-            if requests.get(f"{base}/v1/health", timeout=10).status_code == 200:
+            r = requests.get(f"{base}/v1/health", timeout=10)
+            if r.status_code == 200:
                 return base
+            last = r.text[:500]
         except requests.ConnectionError:
             pass
         time.sleep(0.5)
-    raise RuntimeError(f"Serve app {name} did not become healthy at {base}")
+    serve.shutdown()  # an app left running holds its CPUs and starves every later test's deployments
+    raise RuntimeError(f"Serve app {name} did not become healthy at {base}: {last}")
 
 
 def stop_app() -> None:

@@ -293,9 +293,9 @@ def test_serve_follows_the_pointer_without_downtime(ray_local, catalogs, embedde
     build(catalogs["v1"], root, embedder, config, versioned=True)
     v1 = os.readlink(root / "current")
     cfg = load_config(None, ["serve.reload_poll_s=0.5", "serve.ingress_cpus=0.1", "serve.embedder_cpus=0.3",
-                             "serve.replica_cpus=0.3"])
-    base = start_app(str(root), cfg, "versions")
+                             "serve.replica_cpus=0.3", "serve.engine_cpus=0.6"])
     try:
+        base = start_app(str(root), cfg, "versions")  # inside: an app that never gets healthy is shut down too
         s = requests.Session()
         assert s.get(f"{base}/v1/catalog", timeout=30).json()["version"] == built_version(root / v1)
         first = s.post(f"{base}/v1/map", json={"text": "acid reflux", "entity_type": "Diagnosis"}, timeout=60).json()

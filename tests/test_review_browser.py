@@ -30,7 +30,7 @@ def live(ray_local, tiny_index, tmp_path_factory):
 
     work = tmp_path_factory.mktemp("review-ui") / "work"
     cfg = load_config(None, [f"review.work_dir={work}", "review.block_rows=2", "serve.ingress_cpus=0.1",
-                             "serve.embedder_cpus=0.3", "serve.replica_cpus=0.3"])
+                             "serve.embedder_cpus=0.3", "serve.replica_cpus=0.3", "serve.engine_cpus=0.6"])
     # each block of an upload job waits 0.5 s: the progress is seen moving, not only its end
     base = start_app(tiny_index, cfg, "review-ui", ingress_env={"HARMONIZE_TEST_BLOCK_DELAY": "0.5"})
     yield {"base": base, "work": work, "index": tiny_index}

@@ -23,7 +23,7 @@ ROWS = [("heart attack", "Diagnosis"), ("chest xr", "Procedure"), ("Heart  Attac
 def overrides(work) -> list[str]:
     return [f"serve.token_env={TOKEN_ENV}", f"review.work_dir={work}", "review.max_jobs=1", "review.block_rows=4",
             "review.upload_max_bytes=4000000", "review.xlsx_max_unzipped_bytes=50000000",
-            "serve.ingress_cpus=0.1", "serve.embedder_cpus=0.3", "serve.replica_cpus=0.3"]
+            "serve.ingress_cpus=0.1", "serve.embedder_cpus=0.3", "serve.replica_cpus=0.3", "serve.engine_cpus=0.6"]
 
 
 @pytest.fixture(scope="module")

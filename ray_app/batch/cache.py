@@ -75,6 +75,11 @@ class QueryLRU:
             self.misses += len(keys) - len(out)
         return out
 
+    def clear(self) -> None:
+        """Forget every answer (the index changed: a remembered answer may name a retired code)."""
+        with self._lock:
+            self._d.clear()
+
     def put(self, keys: list[str], results: list[MatchResult]) -> None:
         if not self.size:
             return
