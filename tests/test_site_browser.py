@@ -104,8 +104,17 @@ def test_live_page_demo_and_sliders(browser, live):
     assert "dense" in first.find_element(By.CSS_SELECTOR, ".signals").text
     assert "ms round trip" in d.find_element(By.ID, "demo-meta").text
 
-    # a slider re-ranks through the API: semantic-type fit to 0 lets the Finding move up
-    wait(d, lambda d: len(rank_codes(d)) >= 5, what="ranking table")
+    # a slider re-ranks through the API: with the type fit at 0, the substance "Bilirubin" (a Lab input means
+    # the measurement) moves above the test
+    box.clear()
+    box.send_keys("Bilirubin")
+    Select(d.find_element(By.ID, "demo-type")).select_by_visible_text("Lab")
+    box.send_keys(Keys.ENTER)
+    wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#demo-results li.card")
+         and d.find_elements(By.CSS_SELECTOR, "#demo-results li.card")[0].get_attribute("data-code") == "359986008",
+         what="Bilirubin card")
+    wait(d, lambda d: len(rank_codes(d)) >= 5 and "Bilirubin" in d.find_element(By.ID, "sliders-query").text,
+         what="ranking table")
     before = rank_codes(d)
     slider = d.find_element(By.ID, "slider-w_sty")
     d.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", slider)
