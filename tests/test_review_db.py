@@ -143,3 +143,38 @@ def test_memory_applies_decisions_and_retires_a_code_gone_from_the_catalog(tmp_p
         assert "reviewed" not in rows[3].flags and rows[3].reviewed_by == ""
         assert rows[4] == plain[4] and rows[5] == plain[5]  # not reviewed: exactly the engine's result
         assert (mem.used, mem.retired) == (2, 1)
+
+
+def test_resume_refuses_to_mix_runs_with_and_without_a_memory(tmp_path, engine, tiny_index):
+    """Reviewed parts carry two more columns: an interrupted run resumed with another --memory choice would
+    mix part schemas, so the resume is refused with a message that names --memory."""
+    import pandas as pd
+    from ray_app.batch.backend import LocalBackend
+    from ray_app.batch.driver import map_stream
+    from ray_app.batch.tables import InputError
+    from ray_app.config import Config
+    from ray_app.review.db import ReviewDB
+    from ray_app.review.memory import CatalogCodes, MappingMemory
+
+    cfg = Config()
+    cfg.ray.block_rows, cfg.ray.progress_bar = 2, "off"
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"Input Entity Description": ["heart attack", "asthma", "chest xr", "cbc"],
+                  "Entity Type": ["Diagnosis", "Diagnosis", "Procedure", "Lab"]}).to_csv(src, index=False)
+
+    class Interrupted(LocalBackend):
+        def collect(self, handle, on_wait=None):
+            if getattr(self, "done", 0) >= 1:
+                raise KeyboardInterrupt
+            self.done = getattr(self, "done", 0) + 1
+            return super().collect(handle, on_wait)
+
+    out = tmp_path / "out"
+    kw = dict(expander=engine.expander, index_meta=engine.bundle.meta, log=lambda m: None)
+    with pytest.raises(KeyboardInterrupt):
+        map_stream(str(src), str(out), Interrupted(engine.matcher, 64), cfg, **kw)
+    mem = MappingMemory(ReviewDB(str(tmp_path / "m.sqlite")), CatalogCodes(tiny_index))
+    with pytest.raises(InputError, match="--memory"):
+        map_stream(str(src), str(out), LocalBackend(engine.matcher, 64), cfg, resume=True, memory=mem, **kw)
+    stats = map_stream(str(src), str(out), LocalBackend(engine.matcher, 64), cfg, resume=True, **kw)  # same choice
+    assert stats["rows"] == 4

@@ -200,7 +200,7 @@ def map_stream(input_uri: str | Path, output_uri: str | Path, backend, config: C
     tcol, ycol = resolve_columns(pd.DataFrame(columns=source.schema.names), *want, source=str(input_uri))
     if layout.ext == ".xlsx" and source.total_rows is not None and source.total_rows > XLSX_MAX_ROWS:
         raise InputError(f"{source.total_rows:,} rows exceed Excel's sheet limit; write .parquet, .csv or a directory")
-    manifest = open_manifest(layout, source.fingerprint, config_fingerprint(config, B, top_k, tcol, ycol, source.sheet),
+    manifest = open_manifest(layout, source.fingerprint, config_fingerprint(config, B, top_k, tcol, ycol, source.sheet, memory is not None),
                              index_fingerprint(index_meta), resume, log)
     cache = ResultCache(None if layout.remote else layout.parts)
     job = None

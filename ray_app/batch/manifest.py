@@ -14,11 +14,15 @@ from ray_app.config import Config
 MANIFEST_FORMAT = 2  # 2: the result cache holds typed results as JSON
 
 
-def config_fingerprint(config: Config, block_rows: int, top_k: int, text_col: str, type_col: str, sheet) -> dict:
-    """Everything that changes output bytes: matching config, block and batch sizes, columns, top-k."""
+def config_fingerprint(config: Config, block_rows: int, top_k: int, text_col: str, type_col: str, sheet,
+                       reviewed: bool = False) -> dict:
+    """Everything that changes output bytes: matching config, block and batch sizes, columns, top-k, and
+    whether a mapping memory is applied (its rows carry two more columns: parts of both kinds must not mix)."""
     body = {"model": vars(config.model), "index": vars(config.index), "match": vars(config.match),
             "block_rows": block_rows, "batch": config.ray.embed_batch_size, "top_k": top_k,
             "text_column": text_col, "type_column": type_col, "sheet": sheet}
+    if reviewed:
+        body["reviewed"] = True  # absent otherwise, so runs without a memory keep their fingerprints
     text = json.dumps(body, sort_keys=True, default=str)
     return {"sha256": sha256(text.encode())[:16], **{k: body[k] for k in ("block_rows", "batch", "top_k",
                                                                            "text_column", "type_column")}}
@@ -87,7 +91,7 @@ def open_manifest(layout: OutputLayout, input_fp: dict, config_fp: dict, index_f
                          f"content of {input_fp['uri']}); {hint}")
     if old["config"] != config_fp:
         raise InputError(f"--resume: the config differs from the interrupted run's ({old['config']} vs. "
-                         f"{config_fp}); rerun with the same --config/--set/--top-k, or {hint}")
+                         f"{config_fp}); rerun with the same --config/--set/--top-k/--memory, or {hint}")
     if old["index"] != index_fp:
         raise InputError(f"--resume: the index differs from the interrupted run's ({old['index']} vs. "
                          f"{index_fp}); {hint}")
