@@ -39,7 +39,8 @@ def test_coerce_input_flags_bad_cells():
 
 
 def test_anchors_expand_abbreviations():
-    assert anchors_for("Chest XR", "Procedure") == ["chest xr", "chest x-ray"]
+    # the abbreviation, then imaging in SNOMED CT wording (word formation)
+    assert anchors_for("Chest XR", "Procedure") == ["chest xr", "chest x-ray", "radiography of chest"]
     assert anchors_for("asthma", "Diagnosis") == ["asthma"]
 
 
