@@ -61,10 +61,16 @@ class ServeIndexReplica(IndexReplica):
 
     def __init__(self, index_dir: str, config: Config):
         super().__init__(index_dir, config)
+        self._follow(index_dir, config)
+
+    def _follow(self, index_dir: str, config: Config) -> None:
+        """Follow a versioned root's ``current`` pointer; a new version's matcher keeps this replica's
+        embedder (None here, the fused Engine's own), whose model fingerprint the version must fit."""
         self._catalog = None
-        model_fp = self.matcher.bundle.meta["model"]["fingerprint"]  # the embedder's: a new version must fit it
+        model_fp = self.matcher.bundle.meta["model"]["fingerprint"]
+        embedder = self.matcher.embedder
         self.follower = IndexFollower(index_dir, self.matcher.bundle.root,
-                                      lambda d: Matcher(load_bundle(d, config, model_fp), config),
+                                      lambda d: Matcher(load_bundle(d, config, model_fp), config, embedder),
                                       self._install, config.serve.reload_poll_s)
 
     def _install(self, matcher, _dir) -> None:  # requests in flight hold the old matcher to their end
@@ -107,12 +113,7 @@ class ServeEngine(ServeIndexReplica):
         from ray_app.engine import load_matcher
 
         self.matcher = load_matcher(index_dir, config)  # no expander: the ingress prepares the queries
-        self._catalog = None
-        model_fp = self.matcher.bundle.meta["model"]["fingerprint"]
-        embedder = self.matcher.embedder  # a new version keeps the loaded encoder (its fingerprint must fit)
-        self.follower = IndexFollower(index_dir, self.matcher.bundle.root,
-                                      lambda d: Matcher(load_bundle(d, config, model_fp), config, embedder),
-                                      self._install, config.serve.reload_poll_s)
+        self._follow(index_dir, config)
 
     def map(self, queries: list):
         return self.matcher.match_batch(queries)
