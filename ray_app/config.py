@@ -70,8 +70,6 @@ class MatchConfig:
     # broader-concept fallback (SNOMED CT): the best broader_k codes lose w_added x (meaning they add that the
     # query did not say / the query's meaning); a winner adding nothing but covering less is broader_concept
     w_added: float = 0.05
-    # ... and w_missed x the share of the query's meaning they do not state (a code that says less is broader)
-    w_missed: float = 0.0
     broader_k: int = 10
     # kind gate (match.kindgate): a winner whose type fit is below kind_gate_low yields first place to the best
     # code of the right kind (fit >= kind_gate_high) within kind_margin of its score; 0 switches it off

@@ -23,7 +23,7 @@ def _idf(si):
 def refine(si, pool: Pool, agg: CodeScores, anchors: list[str], cfg) -> tuple[CodeScores, dict[int, float]]:
     """``agg`` with the top codes penalised by ``w_added`` x (added / query mass), and per re-scored code
     the share of the query it covers (for the ``broader_concept`` flag)."""
-    if (cfg.w_added <= 0 and cfg.w_missed <= 0) or cfg.broader_k <= 0 or not len(agg.score):
+    if cfg.w_added <= 0 or cfg.broader_k <= 0 or not len(agg.score):
         return agg, {}
     idf = _idf(si)
     order = np.argsort(-agg.score, kind="stable")
@@ -39,6 +39,6 @@ def refine(si, pool: Pool, agg: CodeScores, anchors: list[str], cfg) -> tuple[Co
             if mass > 0 and (best is None or cov / mass - added / mass > best[0] - best[1]):
                 best = (cov / mass, added / mass)
         if best is not None:
-            score[c] = max(score[c] - cfg.w_added * best[1] - cfg.w_missed * max(1.0 - best[0], 0.0), floor)
+            score[c] = max(score[c] - cfg.w_added * best[1], floor)
             covered_share[c] = best[0] if best[1] <= cfg.broader_tolerance else 1.0
     return CodeScores(score=score, best=agg.best, second=agg.second), covered_share
