@@ -70,6 +70,8 @@ class MatchConfig:
     # broader-concept fallback (SNOMED CT): the best broader_k codes lose w_added x (meaning they add that the
     # query did not say / the query's meaning); a winner adding nothing but covering less is broader_concept
     w_added: float = 0.05
+    # ... and lose w_side when they state a side (left, right, bilateral) the query did not: a guess
+    w_side: float = 0.1
     broader_k: int = 10
     # kind gate (match.kindgate): a winner whose type fit is below kind_gate_low yields first place to the best
     # code of the right kind (fit >= kind_gate_high) within kind_margin of its score; 0 switches it off
@@ -77,6 +79,9 @@ class MatchConfig:
     kind_gate_low: float = 0.5
     kind_gate_high: float = 0.85
     broader_tolerance: float = 0.15
+    # brand gate (match.kindgate): a product of the brand the query names, within brand_margin of an unbranded
+    # or other-brand winner and fitting its structure as well, takes first place; 0 switches it off
+    brand_margin: float = 0.15
     w_drug: float = 0.6  # RxNorm structure fit (ingredient, strength, form, brand) when parsed
     lexical_k: int = 16  # BM25 rows per anchor added to the candidate pool (0 = dense pool only)
     drug_codes: int = 32  # codes added to the pool from the ingredient lookup

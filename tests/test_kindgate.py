@@ -1,9 +1,9 @@
-"""The kind gate on hand-made code scores: a wrong-kind winner yields only to a close right-kind code."""
+"""The kind and brand gates on hand-made code scores: a winner that is not what was asked yields only to a close one that is."""
 import numpy as np
 
 from ray_app.config import MatchConfig
 from ray_app.match.aggregate import CodeScores
-from ray_app.match.kindgate import gate
+from ray_app.match.kindgate import brand_gate, gate
 
 
 def _agg(scores):
@@ -32,3 +32,16 @@ def test_a_right_kind_winner_and_the_switch_leave_scores_alone():
     agg = _agg([0.80, 0.79])
     assert gate(agg, fit, MatchConfig(kind_margin=0.06)) is agg
     assert gate(_agg([0.8, 0.79]), np.array([0.1, 1.0], np.float32), MatchConfig(kind_margin=0.0)).score[0] == np.float32(0.8)
+
+
+def test_a_close_product_of_the_stated_brand_takes_first_place():
+    # "lantus ...": the bare ingredient (0) leads the [Lantus] solution (1) and an unbranded pen (2)
+    brand = np.array([False, True, False])
+    out = brand_gate(_agg([1.446, 1.377, 1.36]), brand, np.array([0.71, 0.82, 0.68], np.float32), 0.15)
+    assert np.argsort(-out.score, kind="stable").tolist() == [1, 0, 2]
+    # too far behind, or fitting the stated structure worse (another strength): the winner stays
+    assert int(np.argmax(brand_gate(_agg([1.446, 1.2]), brand[:2], np.array([0.7, 0.8], np.float32), 0.15).score)) == 0
+    assert int(np.argmax(brand_gate(_agg([1.446, 1.4]), brand[:2], np.array([0.9, 0.4], np.float32), 0.15).score)) == 0
+    agg = _agg([1.0, 0.99])
+    assert brand_gate(agg, np.array([True, False]), np.array([0.8, 0.9], np.float32), 0.15) is agg  # already the brand
+    assert brand_gate(agg, np.array([False, True]), np.array([0.8, 0.9], np.float32), 0.0) is agg  # switched off

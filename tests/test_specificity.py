@@ -2,7 +2,7 @@
 import pytest
 
 from ray_app.index.lexical import stem
-from ray_app.match.specificity import adds_nothing, coverage, rank, specificity_score
+from ray_app.match.specificity import adds_nothing, adds_side, coverage, rank, specificity_score
 
 # IDF-like weights of the order a 150k-row catalog gives (common words low, rare words high)
 IDF = {stem(w): v for w, v in {
@@ -60,3 +60,13 @@ def test_idf_callable_default_and_token_lists():
     assert (cov, mass) == (6.0, 6.0) and add == pytest.approx(2 * 1.0 + 2 * 1.0)
     assert specificity_score("", "Asthma", IDF) == 0.0
     assert coverage("plain chest x-ray", "Plain X-ray of chest", IDF)[1] == 0.0  # word order is irrelevant
+
+
+def test_a_side_the_query_did_not_state_is_a_guess():
+    assert adds_side("contraception vasectomy", "Unilateral vasectomy for contraception")
+    assert adds_side("total hysterectomy oophorectomy", "Total hysterectomy with right oophorectomy")
+    assert adds_side(["knee", "pain"], ["pain", "in", "left", "knee"])  # token lists too
+    assert not adds_side("total hysterectomy oophorectomy", "Total hysterectomy")
+    assert not adds_side("right knee pain", "Pain in right knee")  # the query said it
+    assert adds_side("right knee pain", "Pain in left knee")  # another side than the one said
+    assert not adds_side("mri abdomen", "Magnetic resonance imaging of abdomen")

@@ -12,7 +12,7 @@ import numpy as np
 
 from ray_app.match.aggregate import CodeScores
 from ray_app.match.candidates import Pool
-from ray_app.match.specificity import coverage
+from ray_app.match.specificity import adds_side, coverage
 
 
 def _idf(si):
@@ -33,6 +33,8 @@ def refine(si, pool: Pool, agg: CodeScores, anchors: list[str], cfg) -> tuple[Co
     score, covered_share = agg.score.copy(), {}
     for c in top.tolist():
         text = si.row_text[int(pool.rows[agg.best[c]])]
+        if cfg.w_side > 0 and adds_side(anchors[0], text):  # the query as written: did it state a side?
+            score[c] -= cfg.w_side
         best = None
         for a in anchors:  # the anchor the candidate reads best against (as written, or expanded)
             cov, added, mass = coverage(a, text, idf)

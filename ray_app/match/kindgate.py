@@ -1,10 +1,18 @@
-"""The kind gate: a wrong-kind winner keeps first place only when no right-kind code is close.
+"""Gates: a winner that is not what the input asked for keeps first place only when nothing that is comes close.
+
+The kind gate:
 
 Why: the type prior is one weighted signal, so a finding that repeats the input's words ("Occult blood in
 stools") can outscore the test a Lab input means ("Screening for occult blood in feces") by a hair. When
 the winner's type fit is low (below ``kind_gate_low``) and a code of the kind the entity type means (fit
 at least ``kind_gate_high``) scores within ``kind_margin`` of it, that code moves to first place. A
 wrong-kind code still wins when nothing of the right kind comes close (the input really is a finding).
+
+The brand gate: a medicine written by its brand ("lantus 10 units nightly") means that brand's product.
+The brand's ingredient anchor ("insulin glargine") matches the bare ingredient word for word, so the
+ingredient or an unbranded drug can outscore the branded one; a product of the stated brand within
+``brand_margin`` of such a winner takes first place, when its drug structure fits at least as well (a
+branded 10 mg tablet does not replace the unbranded 25 mg one the input asked for).
 """
 from __future__ import annotations
 
@@ -20,7 +28,21 @@ def gate(agg: CodeScores, fit: np.ndarray, cfg) -> CodeScores:
     top = int(np.argmax(agg.score))
     if fit[top] >= cfg.kind_gate_low:
         return agg
-    close = np.flatnonzero((fit >= cfg.kind_gate_high) & (agg.score >= agg.score[top] - cfg.kind_margin))
+    return _promote(agg, top, fit >= cfg.kind_gate_high, cfg.kind_margin)
+
+
+def brand_gate(agg: CodeScores, is_brand: np.ndarray, drug_fit: np.ndarray, margin: float) -> CodeScores:
+    """``is_brand``: per pool code, whether its best string is a product of the brand the query states;
+    ``drug_fit``: that string's drug-structure fit (the ``drug`` signal), aligned with ``agg``."""
+    if margin <= 0 or len(agg.score) < 2:
+        return agg
+    top = int(np.argmax(agg.score))
+    return agg if is_brand[top] else _promote(agg, top, is_brand & (drug_fit >= drug_fit[top]), margin)
+
+
+def _promote(agg: CodeScores, top: int, right: np.ndarray, margin: float) -> CodeScores:
+    """The best ``right`` code within ``margin`` of the winner ``top`` moves to first place."""
+    close = np.flatnonzero(right & (agg.score >= agg.score[top] - margin))
     if not len(close):
         return agg
     best = int(close[np.argmax(agg.score[close])])

@@ -20,6 +20,7 @@ or a callable stem -> IDF; unknown words get ``default_idf``, by default the map
 * ``specificity_score(query, cand, idf, penalty=2.0, ...) -> float`` - covered/query_mass minus
   penalty * added/query_mass (<= 1; higher is better: covers most, adds least)
 * ``rank(query, cands, idf, ...) -> list[int]`` - candidate indices, best first (ties keep input order)
+* ``adds_side(query, cand) -> bool`` - the candidate states a side the query did not
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ _MEANING = frozenset(stem(w) for w in CONTEXT_WORDS | {
     "left", "right", "bilateral", "unilateral", "both", "whole", "entire", "total", "partial", "child", "children",
     "pediatric", "paediatric", "infant", "adult", "elderly", "pregnancy", "pregnant", "laparoscopic",
     "endoscopic", "open", "percutaneous", "robotic", "radical", "organism", "bacterial", "viral", "fungal"})
+SIDES = frozenset(stem(w) for w in ("left", "right", "bilateral", "unilateral"))
 _CLAUSE = frozenset({"with", "without", "and", "due", "following", "after", "complicating", "caused"})
 
 
@@ -133,3 +135,10 @@ def rank(query, cands: Sequence, idf: IDF, **kw) -> list[int]:
     """Candidate indices by specificity_score, best first; ties keep the input order."""
     scores = [specificity_score(query, c, idf, **kw) for c in cands]
     return sorted(range(len(cands)), key=lambda i: -scores[i])
+
+
+def adds_side(query: str | Sequence[str], cand: str | Sequence[str], expander: Expander = default_expander) -> bool:
+    """The candidate states a side (left, right, bilateral ...) the query did not: with no side given,
+    "Total hysterectomy with right oophorectomy" and "... left ..." are guesses, the unsided code is not."""
+    _, q_states, _ = _words_and_side(query, expander)
+    return any(s in SIDES and s not in q_states for _, s, _ in _words_and_side(cand, expander)[0])
