@@ -52,6 +52,7 @@ def test_pt_as_patient_is_dropped_in_a_diagnosis():
     ("hip u/s", "Procedure", "hip ultrasound"),
     ("tibc/ferritin", "Lab", "total iron-binding capacity ferritin"),
     ("b/l knee pain", "Diagnosis", "bilateral knee pain"),
+    ("liver profile", "Lab", "liver panel"),  # a lab profile is what SNOMED CT calls a panel
 ])
 def test_expand_text_whole_variants(text, etype, first):
     out = expand_text(text, etype)
@@ -87,3 +88,10 @@ def test_units_and_numbers_are_not_split_as_slash_shorthand():
     assert expand_text("sodium mmol/l", "Lab") == []
     assert expand_text("bp 120/80", "Diagnosis")[0].endswith("120/80")
     assert expand_text("t3/t4", "Lab")[0] == "triiodothyronine thyroxine"
+
+
+def test_the_dictionary_also_reads_what_the_curated_list_left():
+    from ray_app.text.expand import anchors_for
+
+    # "wbc" is in the curated list, "ur" only in the lab shorthand: both are expanded in one anchor
+    assert "white blood cell count urine" in anchors_for("wbc. ur", "Lab")

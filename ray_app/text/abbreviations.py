@@ -44,7 +44,7 @@ CURATED: dict[str, tuple[str, ...]] = {
     "un": ("urine",), "ur": ("urine",), "ser": ("serum",), "bld": ("blood",), "pl": ("plasma",),
     "diff": ("differential",), "cx": ("culture",), "quant": ("quantitative",), "qual": ("qualitative",),
     "tot": ("total",), "hep": ("hepatitis",), "scr": ("screen",), "spec": ("specimen",), "lytes": ("electrolytes",),
-    "chem": ("chemistry",), "chemo": ("chemotherapy",), "rad": ("radiation",), "fx": ("fracture", "function"),
+    "profile": ("panel",), "chem": ("chemistry",), "chemo": ("chemotherapy",), "rad": ("radiation",), "fx": ("fracture", "function"),
     "ph": (), "pt": ("prothrombin time", "physical therapy", ""), "u/s": ("ultrasound",), "us": ("ultrasound",),
     "n/v": ("nausea and vomiting",), "n/v/d": ("nausea vomiting and diarrhea",), "w/": ("with",),
     "w/o": ("without",), "s/p": ("status post",), "c/o": ("complaining of",), "h/o": ("history of",),

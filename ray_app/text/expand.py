@@ -228,10 +228,11 @@ def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, expand
     if catalog_acronyms and expander is not None:  # the catalog's own acronyms before any dictionary
         mined = expander.expand_acronyms(expanded or base, text)
         expanded = match_text(mined) if mined else expanded
-    if expanded is None and dictionary and entity_type != "Medicine":
+    if dictionary and entity_type != "Medicine":
+        # also after the curated list: "wbc. ur" has one abbreviation of each ("ur" = urine)
         vocab = expander.speller.counts if expander is not None and expander.speller is not None else None
-        senses = expand_text(corrected or text, entity_type, vocab, max_variants=1)
-        expanded = senses[0] if senses else None
+        senses = expand_text(expanded or corrected or text, entity_type, vocab, max_variants=1)
+        expanded = senses[0] if senses else expanded
     if lay_terms and entity_type != "Medicine":
         expanded = lay_to_clinical(expanded or base) or expanded
     if expanded:
