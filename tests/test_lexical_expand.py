@@ -128,3 +128,12 @@ def test_each_candidate_source_can_be_switched_off(engine, config):
     assert r.code == "22298006" and all(c.via == ["lexical"] for c in r.candidates)
     with pytest.raises(ValueError, match="unknown source"):
         Matcher(engine.matcher.bundle, load_config(None, ['match.sources=["telepathy"]']))
+
+
+def test_an_inflection_of_a_catalog_word_becomes_that_word_not_a_near_spelling():
+    from ray_app.text.spell import Speller
+
+    speller = Speller.from_texts(["transfusion of blood", "transposed organ", "palpitations", "palpation"])
+    assert speller.correct_word("transfused") == "transfusion"  # not "transposed", one letter closer
+    assert speller.correct_word("palpatations") == "palpitations"  # a long ending is a misspelling
+    assert speller.correct_word("transfusion") == "transfusion"

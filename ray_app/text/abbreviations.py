@@ -42,7 +42,7 @@ Vocabulary = set | frozenset | Mapping | Callable[[str], float] | None
 CURATED: dict[str, tuple[str, ...]] = {
     "ab": ("antibody",), "abs": ("antibodies",), "ag": ("antigen",), "lvl": ("level",), "lvls": ("levels",),
     "un": ("urine",), "ur": ("urine",), "ser": ("serum",), "bld": ("blood",), "pl": ("plasma",),
-    "diff": ("differential",), "cx": ("culture",), "quant": ("quantitative",), "qual": ("qualitative",),
+    "prbc": ("packed red blood cells",), "diff": ("differential",), "cx": ("culture",), "quant": ("quantitative",), "qual": ("qualitative",),
     "tot": ("total",), "hep": ("hepatitis",), "scr": ("screen",), "spec": ("specimen",), "lytes": ("electrolytes",),
     "profile": ("panel",), "chem": ("chemistry",), "chemo": ("chemotherapy",), "rad": ("radiation",), "fx": ("fracture", "function"),
     "ph": (), "pt": ("prothrombin time", "physical therapy", ""), "u/s": ("ultrasound",), "us": ("ultrasound",),

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ray_app.text.abbreviations import expand_text
+from ray_app.text.abbreviations import CURATED, expand_text
 from ray_app.text.drugs import lexicon, parse_query
 from ray_app.text.sig import strip_sig
 from ray_app.text.spell import Speller
@@ -273,7 +273,7 @@ def make_speller(texts, model_path: str | None = None) -> Speller:
 
     speller = Speller.from_texts(texts)
     to_generic, _ = lexicon()
-    keep = set(ABBREVIATIONS) | {w for w in to_generic if w.isalpha()}
+    keep = set(ABBREVIATIONS) | {w for w in CURATED if w.isalpha()} | {w for w in to_generic if w.isalpha()}
     vocab = Path(resolve_model_path(model_path)) / "vocab.txt"
     if vocab.exists():
         keep |= {w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha()}

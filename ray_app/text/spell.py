@@ -11,6 +11,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from ray_app.index.lexical import stem
+
 
 class Speller:
     def __init__(self, counts: Counter, keep: frozenset[str] = frozenset(), min_len: int = 4, cutoff: float = 80.0):
@@ -20,6 +22,12 @@ class Speller:
         self.by_len: dict[int, list[str]] = {}
         for w in counts:
             self.by_len.setdefault(len(w), []).append(w)
+        # another inflection of a catalog word is no typo ("transfused" beside "transfusion"): it becomes
+        # the catalog's most frequent word of that stem, not the nearest spelling ("transposed"). Only a
+        # short ending counts: a misspelling can share a stem with another word ("palpat-ations")
+        self.by_stem: dict[str, str] = {}
+        for w, n in counts.most_common():
+            self.by_stem.setdefault(stem(w), w)
         self.correct_word = lru_cache(maxsize=200_000)(self._correct_word)
 
     @classmethod
@@ -33,6 +41,9 @@ class Speller:
     def _correct_word(self, word: str) -> str:
         if len(word) < self.min_len or not word.isalpha() or word in self.counts or word in self.keep:
             return word
+        root = stem(word)
+        if root in self.by_stem and len(word) - len(root) <= 3:
+            return self.by_stem[root]
         pool = [w for n in range(len(word) - 2, len(word) + 3) for w in self.by_len.get(n, ())]
         hits = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=self.cutoff, limit=5)
         if not hits:
