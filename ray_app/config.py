@@ -72,6 +72,8 @@ class MatchConfig:
     w_added: float = 0.05
     # ... and lose w_side when they state a side (left, right, bilateral) the query did not: a guess
     w_side: float = 0.1
+    # ... and w_contradiction when they say another word of an exclusive group (antigen/antibody, urine/serum)
+    w_contradiction: float = 0.1
     broader_k: int = 10
     # kind gate (match.kindgate): a winner whose type fit is below kind_gate_low yields first place to the best
     # code of the right kind (fit >= kind_gate_high) within kind_margin of its score; 0 switches it off

@@ -70,3 +70,14 @@ def test_a_side_the_query_did_not_state_is_a_guess():
     assert not adds_side("right knee pain", "Pain in right knee")  # the query said it
     assert adds_side("right knee pain", "Pain in left knee")  # another side than the one said
     assert not adds_side("mri abdomen", "Magnetic resonance imaging of abdomen")
+
+
+def test_another_member_of_an_exclusive_group_contradicts_the_query():
+    from ray_app.match.specificity import contradicts
+
+    assert contradicts("reactive hiv-1 antigen", "HIV-1 antibody assay")
+    assert contradicts("urine glucose", "Glucose measurement, serum")
+    assert contradicts("hsv igm", "Herpes simplex virus IgG measurement")
+    assert not contradicts("stool occult blood", "Screening for occult blood in feces")  # synonyms of one member
+    assert not contradicts("hiv antigen", "HIV antigen and antibody test")  # it also says the query's one
+    assert not contradicts("hiv test", "HIV-1 antibody assay")  # the query said none of the group

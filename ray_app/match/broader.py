@@ -12,7 +12,7 @@ import numpy as np
 
 from ray_app.match.aggregate import CodeScores
 from ray_app.match.candidates import Pool
-from ray_app.match.specificity import adds_side, coverage
+from ray_app.match.specificity import adds_side, contradicts, coverage
 
 
 def _idf(si):
@@ -35,6 +35,8 @@ def refine(si, pool: Pool, agg: CodeScores, anchors: list[str], cfg) -> tuple[Co
         text = si.row_text[int(pool.rows[agg.best[c]])]
         if cfg.w_side > 0 and adds_side(anchors[0], text):  # the query as written: did it state a side?
             score[c] -= cfg.w_side
+        if cfg.w_contradiction > 0 and any(contradicts(a, text) for a in anchors):
+            score[c] -= cfg.w_contradiction
         best = None
         for a in anchors:  # the anchor the candidate reads best against (as written, or expanded)
             cov, added, mass = coverage(a, text, idf)

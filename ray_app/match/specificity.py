@@ -21,6 +21,8 @@ or a callable stem -> IDF; unknown words get ``default_idf``, by default the map
   penalty * added/query_mass (<= 1; higher is better: covers most, adds least)
 * ``rank(query, cands, idf, ...) -> list[int]`` - candidate indices, best first (ties keep input order)
 * ``adds_side(query, cand) -> bool`` - the candidate states a side the query did not
+* ``contradicts(query, cand) -> bool`` - the candidate says another member of an exclusive group than the
+  query does (antigen / antibody, urine / serum, IgG / IgM, qualitative / quantitative)
 """
 from __future__ import annotations
 
@@ -41,6 +43,11 @@ _MEANING = frozenset(stem(w) for w in CONTEXT_WORDS | {
     "pediatric", "paediatric", "infant", "adult", "elderly", "pregnancy", "pregnant", "laparoscopic",
     "endoscopic", "open", "percutaneous", "robotic", "radical", "organism", "bacterial", "viral", "fungal"})
 SIDES = frozenset(stem(w) for w in ("left", "right", "bilateral", "unilateral"))
+# groups of which a test, finding or procedure states one member (a member: its synonyms); saying another
+# member names another concept
+EXCLUSIVE = tuple(tuple(frozenset(stem(w) for w in m.split()) for m in g) for g in (
+    ("antigen", "antibody antibodies"), ("urine", "serum", "plasma", "csf", "feces stool faeces fecal", "saliva", "sputum"),
+    ("igg", "igm", "iga", "ige"), ("qualitative", "quantitative"), ("acute", "chronic"), ("benign", "malignant")))
 _CLAUSE = frozenset({"with", "without", "and", "due", "following", "after", "complicating", "caused"})
 
 
@@ -142,3 +149,16 @@ def adds_side(query: str | Sequence[str], cand: str | Sequence[str], expander: E
     "Total hysterectomy with right oophorectomy" and "... left ..." are guesses, the unsided code is not."""
     _, q_states, _ = _words_and_side(query, expander)
     return any(s in SIDES and s not in q_states for _, s, _ in _words_and_side(cand, expander)[0])
+
+
+def contradicts(query: str | Sequence[str], cand: str | Sequence[str], expander: Expander = default_expander) -> bool:
+    """The query states one word of an ``EXCLUSIVE`` group and the candidate another, not the query's:
+    "HIV-1 antibody assay" for "reactive hiv-1 antigen", "Glucose measurement, serum" for "urine glucose"."""
+    _, q_states, _ = _words_and_side(query, expander)
+    _, c_states, _ = _words_and_side(cand, expander)
+    for group in EXCLUSIVE:
+        said = {i for i, m in enumerate(group) if m & q_states}
+        named = {i for i, m in enumerate(group) if m & c_states}
+        if said and named and not said & named:
+            return True
+    return False
