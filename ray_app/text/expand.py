@@ -287,9 +287,14 @@ def load_expander(index_dir: str | Path, model_path: str | None = None) -> Query
 
     from ray_app.index.versions import resolve_index_dir
 
+    import pyarrow.compute as pc
+
+    from ray_app.catalog.load import LLM_TTY
+
     texts, strings, codes = [], [], []
     for n, f in enumerate(sorted(resolve_index_dir(index_dir).glob("*/catalog.parquet"))):
-        t = pq.read_table(f, columns=["match_text", "STR", "code_idx"])
+        t = pq.read_table(f, columns=["match_text", "STR", "code_idx", "TTY"])
+        t = t.filter(pc.not_equal(t.column("TTY"), LLM_TTY))  # spelling and acronyms come from the catalog's own words
         texts.extend(t.column("match_text").to_pylist())
         strings.extend(t.column("STR").to_pylist())
         codes.extend((n, c) for c in t.column("code_idx").to_pylist())  # code ids are per system
