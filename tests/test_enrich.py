@@ -143,6 +143,10 @@ def test_llm_rows_are_extra_rows_never_display_names(llm_index):
     assert all(not rx.drugs.parsed[r].names for r in llm_rx)  # an LLM string teaches the drug parser nothing
     mi = sn.code_position("22298006")
     assert sn.table["kind"].iloc[sn.code_start[mi]:sn.code_start[mi + 1]].eq("disorder").all()
+    from ray_app.online.concepts import concept
+
+    found = concept(b, "SNOMEDCT_US", "22298006")  # /v1/concept, FHIR $lookup designations, $validate-code
+    assert found["display"] == "Myocardial infarction" and "widowmaker" not in {x["text"] for x in found["strings"]}
 
 
 def test_llm_rows_are_searchable_and_weight_zero_turns_them_off(llm_index, embedder):

@@ -74,7 +74,7 @@ class Progress:
             f = self.fraction()
             eta = elapsed * (1 - f) / f if f else float("inf")
             where = f"{rows:,} rows (~{f:.1%} of the input bytes)" if f is not None else f"{rows:,} rows"
-        eta_s = "-" if eta == float("inf") else (f"{eta / 60:.0f}m{eta % 60:02.0f}s" if eta >= 60 else f"{eta:.0f}s")
+        eta_s = "-" if eta == float("inf") else (f"{int(eta // 60)}m{int(eta % 60):02d}s" if eta >= 60 else f"{eta:.0f}s")
         ratio = f", {rows / distinct:.1f} rows per distinct" if distinct else ""
         rate_s = f"{rate:,.0f}" if rate >= 10 else f"{rate:.2f}"  # LLM enrichment runs at a few codes/s
         self.log(f"[{self.label}] {where}, {rate_s} {self.unit}/s, ETA {eta_s}; " + (
