@@ -7,7 +7,7 @@ import argparse
 
 def add_config(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="FILE.yaml",
-                   help="YAML config file (sections: model, index, match, ray, serve, tune)")
+                   help="YAML config file (sections: model, index, match, ray, serve, tune, llm, enrich, review)")
     p.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
                    help="override one config value, e.g. --set ray.index_replicas=4")
 

@@ -242,7 +242,9 @@ class EnrichConfig:
     max_requests_per_s: float = 0.0  # rate limit over the whole job (an endpoint's quota); 0 = none
     max_keywords: int = 5
     max_names: int = 4  # catalog strings of a code shown in the prompt (preferred name first)
-    max_tokens: int = 256  # answer budget: the schema's length caps keep an answer below it
+    # answer budget: the schema's length caps bound the content (~300 tokens); a model that pads its JSON
+    # with whitespace can still run past it (then the code is recorded failed and asked again next run)
+    max_tokens: int = 384
     shard_rows: int = 512  # results per parquet shard: an interrupted run loses at most the unwritten ones
     flush_s: float = 60.0  # ... or every this many seconds, whichever comes first
     # which answers `harmonize build --enrich` turns into index rows (TTY LLM)

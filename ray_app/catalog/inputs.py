@@ -43,10 +43,10 @@ def resolve_catalogs(paths: list[str], work_dir: str | Path,
         return parquet, None
     from ray_app.catalog.sources import convert
 
-    log(f"[build] converting release source(s) {', '.join(map(str, releases))}")
+    log(f"[catalog] converting release source(s) {', '.join(map(str, releases))}")
     report = convert(releases, str(Path(work_dir)) + "/")
     rejected = sum(report["rejected"].values())
-    log(f"[build] converted {report['rows_read']:,} release rows at {report['rows_per_s'] or 0:,.0f}/s: written "
+    log(f"[catalog] converted {report['rows_read']:,} release rows at {report['rows_per_s'] or 0:,.0f}/s: written "
         f"{report['rows_written']}, filtered {sum(report['filtered'].values()):,}, rejected {rejected:,}"
         + (f" {report['rejected']}" if rejected else ""))
     return parquet + [v for k, v in report["files"].items() if k in SYSTEMS], report

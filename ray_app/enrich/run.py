@@ -132,8 +132,9 @@ def run_enrich(codes: pd.DataFrame, store: EnrichStore, config: Config, stream: 
         log(f"[enrich] shard {path.name}: {len(part):,} records")
 
     done = 0
+    batches = stream(todo) if len(todo) else iter(())
     try:
-        for records in (stream(todo) if len(todo) else ()):
+        for records in batches:
             buffer.append(records)
             done += len(records)
             for status, n in records["status"].value_counts().items():
@@ -143,9 +144,10 @@ def run_enrich(codes: pd.DataFrame, store: EnrichStore, config: Config, stream: 
             if sum(map(len, buffer)) >= config.enrich.shard_rows or time.monotonic() - last >= config.enrich.flush_s:
                 flush()
             progress.update(done, note=f"{counts['ok']:,} ok, {done - counts['ok']:,} failed")
-    finally:  # an interrupted run keeps every answer it already has
+    finally:  # an interrupted run keeps every answer it already has, and stops its stream (Ray Data, engines)
         flush()
         progress.close()
+        getattr(batches, "close", lambda: None)()
     secs = time.perf_counter() - t0
     answered = max(1, done)
     out = {**stats, "asked": len(todo), "recorded": done, **counts, **tokens, "seconds": round(secs, 2),

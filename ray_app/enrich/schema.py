@@ -1,5 +1,5 @@
 """The JSON schema of an enrichment answer (vLLM structured output, OpenAI ``json_schema``). The length caps
-keep a complete answer inside ``enrich.max_tokens``."""
+bound an answer's content to about 300 tokens (``enrich.max_tokens`` is 384)."""
 from __future__ import annotations
 
 from ray_app.enrich.prompts import FACETS

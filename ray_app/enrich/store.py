@@ -52,7 +52,9 @@ class EnrichStore:
         self._n += 1
         path = self.root / f"part-{self.run}-{self._n:05d}.parquet"
         tmp = path.with_name("." + path.name + ".tmp")
-        pq.write_table(pa.Table.from_pandas(records[FIELDS], schema=RECORD_SCHEMA, preserve_index=False), tmp)
+        table = pa.Table.from_pandas(records[FIELDS], schema=RECORD_SCHEMA, preserve_index=False)
+        # no pandas metadata: Ray Data's batches carry pyarrow dtypes that plain pandas readers cannot rebuild
+        pq.write_table(table.replace_schema_metadata(None), tmp)
         os.replace(tmp, path)
         return path
 
