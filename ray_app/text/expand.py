@@ -283,13 +283,11 @@ def make_speller(texts, model_path: str | None = None) -> Speller:
 
 def load_expander(index_dir: str | Path, model_path: str | None = None) -> QueryExpander:
     """The QueryExpander of an index, read from its catalog tables (no FAISS, no vectors)."""
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from ray_app.index.versions import resolve_index_dir
-
-    import pyarrow.compute as pc
-
     from ray_app.catalog.load import LLM_TTY
+    from ray_app.index.versions import resolve_index_dir
 
     texts, strings, codes = [], [], []
     for n, f in enumerate(sorted(resolve_index_dir(index_dir).glob("*/catalog.parquet"))):
