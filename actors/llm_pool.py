@@ -27,7 +27,8 @@ from ray_app.llm.client import Reply, Request, failed
 
 
 class LLMEngine:
-    """One vLLM engine. ``generate`` takes ``Request`` s and returns one answer text per request."""
+    """One vLLM engine. ``generate`` takes ``Request`` s and returns one answer per request: a dict with the
+    text and the prompt/completion token counts (engines that return plain text strings work too)."""
 
     def __init__(self, llm_cfg):
         os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", str(max(1, int(llm_cfg.kv_cache_gb))))
@@ -55,7 +56,8 @@ class LLMEngine:
                                  structured_outputs=StructuredOutputsParams(json=r.schema)) for r in requests]
         kw = {"chat_template_kwargs": {"enable_thinking": False}} if self.cfg.disable_thinking else {}
         outs = self.llm.chat([r.messages for r in requests], params, use_tqdm=False, **kw)
-        return [o.outputs[0].text if o.outputs else None for o in outs]
+        return [{"text": o.outputs[0].text, "prompt_tokens": len(o.prompt_token_ids or ()),
+                 "completion_tokens": len(o.outputs[0].token_ids or ())} if o.outputs else None for o in outs]
 
     def fingerprint(self) -> str:
         return self.fp
@@ -64,10 +66,17 @@ class LLMEngine:
         return {"pid": os.getpid(), "load_s": round(self.load_s, 2), "fingerprint": self.fp}
 
 
+def _reply(answer) -> Reply:
+    if isinstance(answer, dict) and isinstance(answer.get("text"), str):
+        return Reply(answer["text"], prompt_tokens=int(answer.get("prompt_tokens") or 0),
+                     completion_tokens=int(answer.get("completion_tokens") or 0))
+    return Reply(answer) if isinstance(answer, str) else Reply(None, "failed")
+
+
 def _texts_to_replies(texts, n: int) -> list[Reply]:
     if not isinstance(texts, list) or len(texts) != n:
         return failed(n, "failed", "engine returned a wrong number of answers")
-    return [Reply(t if isinstance(t, str) else None, "" if isinstance(t, str) else "failed") for t in texts]
+    return [_reply(t) for t in texts]
 
 
 def _batches(requests: list, size: int) -> list[list]:
@@ -85,9 +94,21 @@ class RayLLMPool:
         self.actors: list = []
         self._fp: str | None = None
         self._n = 0
+        self._owned = True  # False: attached to another process's engines (never stopped from here)
         import threading
 
         self._lock = threading.Lock()
+
+    @classmethod
+    def attach(cls, config: Config, actors: list, fingerprint: str, log=print) -> "RayLLMPool":
+        """A client over engine actors that another process started and owns (the Ray Data clients of
+        ``jobs.enrich_catalog`` share the driver's engines): the model loads once per job, not per client."""
+        import random
+
+        pool = cls(config, log=log)
+        pool.actors, pool._fp, pool._owned = list(actors), fingerprint, False
+        pool._n = random.randrange(max(1, len(pool.actors)))  # clients do not all start on engine 0
+        return pool
 
     def start(self) -> None:
         with self._lock:
@@ -167,7 +188,7 @@ class RayLLMPool:
 
     def close(self) -> None:
         """Stop this run's engines; a named (shared) pool is left running for the next job."""
-        if self.actors and not self.cfg.pool_name:
+        if self.actors and not self.cfg.pool_name and self._owned:
             import ray
 
             for a in self.actors:

@@ -7,7 +7,7 @@ import argparse
 
 def add_config(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="FILE.yaml",
-                   help="YAML config file (sections: model, index, match, ray, serve, tune)")
+                   help="YAML config file (sections: model, index, match, ray, serve, tune, llm, enrich, review)")
     p.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
                    help="override one config value, e.g. --set ray.index_replicas=4")
 
@@ -29,9 +29,14 @@ def load_args_config(args):
     return check_llm(cfg)
 
 
+CATALOG_HELP = ("parquet file(s) in the CUI/System/TTY/CODE/STR/STY schema, or terminology release files/folders "
+                "(UMLS or RxNorm RRF, SNOMED CT RF2 snapshot, FHIR JSON or .tgz: converted on the fly, as "
+                "`harmonize catalog convert` does)")
+
+
 def add_catalog(p: argparse.ArgumentParser, out_help: str, required: bool = False) -> None:
     p.add_argument("--catalog", nargs="+", required=required,
-                   help="parquet file(s) in the CUI/System/TTY/CODE/STR/STY schema (default: the embedded demo catalog)")
+                   help=CATALOG_HELP + " (default: the embedded demo catalog)")
     p.add_argument("--out", required=True, help=out_help)
     add_config(p)
 
@@ -45,6 +50,24 @@ def add_build(p: argparse.ArgumentParser, required: bool = False) -> None:
                                                        "vectors of every unchanged string, embed only new ones, and "
                                                        "write the catalog diff (diff.json, diff.md) into the new index")
     p.add_argument("--versioned", action="store_true", help="write OUT as a versioned root even without --base")
+    p.add_argument("--enrich", metavar="ENRICH_DIR", help="add the LLM enrichment of `harmonize enrich` as extra "
+                                                          "index rows (TTY LLM; weighed by match.llm_rows_weight "
+                                                          "at query time, 0 = off; never a display name)")
+
+
+def add_enrich(p: argparse.ArgumentParser) -> None:
+    """``harmonize enrich`` / ``python -m jobs.enrich_catalog``."""
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--index", help="enrich the codes of this index (built by `harmonize build`)")
+    src.add_argument("--catalog", nargs="+", help="... or of these catalogs: " + CATALOG_HELP)
+    p.add_argument("--out", required=True, metavar="ENRICH_DIR", help="results folder (parquet shards); a rerun "
+                                                                      "skips enriched codes, asks failed ones again")
+    p.add_argument("--limit", type=int, metavar="N", help="enrich at most N of the codes still to do (test mode)")
+    p.add_argument("--verify-only", action="store_true", help="enrich nothing: print the coverage report (codes "
+                                                              "enriched / failed / missing per system)")
+    p.add_argument("--sample", type=int, metavar="K", help="print K enriched results (alone: without a run; with "
+                                                           "--limit: after it)")
+    add_config(p)
 
 
 def add_map(p: argparse.ArgumentParser) -> None:

@@ -36,15 +36,16 @@ def ray_embed_stream(config: Config, log=print):
 
 
 def run(catalogs: list[str], out: str, config: Config, log=print, base: str | None = None,
-        versioned: bool = False) -> dict:
+        versioned: bool = False, enrich: str | None = None) -> dict:
     # the driver loads no model: every string to embed (with --base: only the new ones) goes to the pool
     return build_index(catalogs, out, config, ray_embed_stream(config, log), model_dim(config.model.path), log=log,
-                       base=base, versioned=versioned)
+                       base=base, versioned=versioned, enrich=enrich)
 
 
 def main(argv: list[str] | None = None) -> int:
     return job_main("python -m jobs.build_index", __doc__, lambda p: add_build(p, required=True),
-                    lambda a, cfg: run(a.catalog, a.out, cfg, base=a.base, versioned=a.versioned), argv)
+                    lambda a, cfg: run(a.catalog, a.out, cfg, base=a.base, versioned=a.versioned, enrich=a.enrich),
+                    argv)
 
 
 if __name__ == "__main__":

@@ -17,8 +17,8 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 from ray_app.config import Config, load_config
 
-from jobs.args import (add_build, add_catalog, add_config, add_eval, add_llm, add_map, load_args_config, map_kwargs,
-                       pin_index, preflight_map, report_dir)
+from jobs.args import (add_build, add_catalog, add_config, add_enrich, add_eval, add_llm, add_map, load_args_config,
+                       map_kwargs, pin_index, preflight_map, report_dir)
 from ray_app.version import version
 
 DEFAULT_CATALOG_DIR = Path(__file__).resolve().parent.parent / "data" / "catalogs"
@@ -44,11 +44,18 @@ def cmd_build(args) -> int:
 
         emb = Embedder.from_config(cfg.model, catalog=True)
         build_index(catalogs, args.out, cfg, local_embed_stream(emb), emb.dim, base=args.base,
-                    versioned=args.versioned)
+                    versioned=args.versioned, enrich=args.enrich)
     else:
         from jobs.build_index import run
 
-        run(catalogs, args.out, cfg, base=args.base, versioned=args.versioned)
+        run(catalogs, args.out, cfg, base=args.base, versioned=args.versioned, enrich=args.enrich)
+    return 0
+
+
+def cmd_enrich(args) -> int:
+    from jobs.enrich_catalog import run
+
+    run(args, _config(args), local=args.local)
     return 0
 
 
@@ -219,7 +226,11 @@ def cmd_site(args) -> int:
 EXAMPLES = {
     "build": "harmonize build --out build/demo_index                       # the embedded demo catalog\n"
              "harmonize build --catalog snomed.parquet rxnorm.parquet --out idx --set index.type=hnsw\n"
-             "harmonize build --catalog next_month/*.parquet --base idx --out idx     # idx/current switches",
+             "harmonize build --catalog next_month/*.parquet --base idx --out idx     # idx/current switches\n"
+             "harmonize build --catalog SnomedCT_Release/Snapshot/ rrf/RXNCONSO.RRF --out idx  # releases, converted",
+    "enrich": "harmonize enrich --index build/demo_index --out build/enrich --limit 50 --sample 5\n"
+              "harmonize enrich --index build/demo_index --out build/enrich --verify-only\n"
+              "harmonize build --enrich build/enrich --base build/demo_index --out build/demo_enriched",
     "tune": "harmonize tune --catalog my_*.parquet --out models/tuned --local",
     "map": "harmonize map --index build/demo_index --input examples/sample_input.csv --output build/out.xlsx --local\n"
            "harmonize map --index build/demo_index --input in.csv --output out.xlsx --memory build/review/decisions.sqlite\n"
@@ -250,6 +261,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_build(b)
     b.add_argument("--local", action="store_true", help="embed in this process instead of a Ray actor pool")
     b.set_defaults(fn=cmd_build)
+
+    en = _sub(sub, "enrich", "ask the LLM, per catalog code, for a plain-language description, alternate "
+                             "keywords and facets (resumable; Ray Data over the llm engine pool)")
+    add_enrich(en)
+    en.add_argument("--local", action="store_true", help="run the engine in this process instead of Ray")
+    en.set_defaults(fn=cmd_enrich)
 
     t = _sub(sub, "tune", "fine-tune the embedding model on the catalog's synonyms (optional; "
                           "then build and map with --set model.path=OUT)")

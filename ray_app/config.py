@@ -100,6 +100,9 @@ class MatchConfig:
     fuzzy_workers: int = 1
     # candidate sources (ray_app.match.candidates); drop one to switch it off
     sources: list = field(default_factory=lambda: ["exact", "drug", "dense", "lexical"])
+    # rows an index took from `harmonize enrich` (TTY LLM, `build --enrich`) count this much of a catalog
+    # string's score; 0 switches them off at query time (no candidate from them, no score from them)
+    llm_rows_weight: float = 0.9
 
 
 @dataclass
@@ -232,6 +235,25 @@ class LLMConfig:
 
 
 @dataclass
+class EnrichConfig:
+    """``harmonize enrich`` / ``jobs.enrich_catalog`` (``ray_app.enrich``): an LLM description, alternate
+    keywords and facets per catalog code, on the ``llm`` section's engine pool (its model, actors, timeout)."""
+    batch_size: int = 16  # codes per Ray Data batch (one pool call; the pool splits it by llm.batch_size)
+    concurrency: int = 1  # Ray Data client actors feeding the pool: batches in flight
+    client_cpus: float = 0.25  # CPUs each client actor reserves (it only waits on the engines)
+    max_requests_per_s: float = 0.0  # rate limit over the whole job (an endpoint's quota); 0 = none
+    max_keywords: int = 5
+    max_names: int = 4  # catalog strings of a code shown in the prompt (preferred name first)
+    # answer budget: the schema's length caps bound the content (~300 tokens); a model that pads its JSON
+    # with whitespace can still run past it (then the code is recorded failed and asked again next run)
+    max_tokens: int = 384
+    shard_rows: int = 512  # results per parquet shard: an interrupted run loses at most the unwritten ones
+    flush_s: float = 60.0  # ... or every this many seconds, whichever comes first
+    # which answers `harmonize build --enrich` turns into index rows (TTY LLM)
+    index_fields: list = field(default_factory=lambda: ["keywords", "description"])
+
+
+@dataclass
 class ReviewConfig:
     """The review loop (``ray_app.review``): upload jobs, the review queue, decisions and the mapping memory."""
     work_dir: str = "build/review"  # upload jobs (one folder each) and the default decision database
@@ -254,6 +276,7 @@ class Config:
     serve: ServeConfig = field(default_factory=ServeConfig)
     tune: TuneConfig = field(default_factory=TuneConfig)
     llm: LLMConfig = field(default_factory=LLMConfig)
+    enrich: EnrichConfig = field(default_factory=EnrichConfig)
     review: ReviewConfig = field(default_factory=ReviewConfig)
 
     def to_dict(self) -> dict[str, Any]:

@@ -78,3 +78,30 @@ class DyingEngine(_Base):
             time.sleep(1.0)  # the first batch's reply leaves the process first (os._exit drops unsent replies)
             os._exit(1)
         return [_answer(r) for r in requests]
+
+
+class EnrichClient:
+    """In-process client answering enrichment prompts with valid, made-up answers; ``garbage``: the codes
+    (by preferred name) it answers with text that is not JSON instead."""
+
+    def __init__(self, garbage=()):
+        self.garbage, self.asked = set(garbage), []
+
+    def fingerprint(self) -> str:
+        return "enrich-scripted-v1"
+
+    def generate(self, requests):
+        from ray_app.llm.client import Reply
+
+        out = []
+        for r in requests:
+            name = r.messages[-1]["content"].split("Preferred name: ", 1)[1].split("\n", 1)[0]
+            self.asked.append(name)
+            facets = {k: "x" for k in r.schema["properties"].get("facets", {}).get("properties", {})}
+            answer = {"description": f"About {name}.", "keywords": [f"{name} lay word", name], "facets": facets}
+            out.append(Reply("{'description': oops" if name in self.garbage else json.dumps(answer),
+                             prompt_tokens=100, completion_tokens=40))
+        return out
+
+    def close(self):
+        pass

@@ -237,3 +237,19 @@ def test_garbage_answers_fall_back(engine, tiny_index, tmp_path):
         httpd.shutdown()
     _kept_with_flag(rows, _off(engine), "llm_failed")
     assert stage.stats["rerank_requests"] >= 1 and _GarbageHandler.calls >= 3 + stage.stats["rerank_requests"]
+
+
+def test_enrich_through_the_endpoint(openai_endpoint, tiny_index, tmp_path):
+    """`harmonize enrich --local` with llm.backend=openai: records with the server's own token counts."""
+    from jobs.cli import build_parser
+    from jobs.enrich_catalog import run
+    from ray_app.enrich.store import EnrichStore
+
+    config = _config("off", openai_endpoint, tmp_path / "answers.sqlite")
+    args = build_parser().parse_args(["enrich", "--index", tiny_index, "--out", str(tmp_path / "e"), "--limit", "3",
+                                      "--local"])
+    stats = run(args, config, local=True, log=lambda m: None)
+    latest = EnrichStore(tmp_path / "e").latest()
+    assert stats["recorded"] == 3 and len(latest) == 3 and (latest["model"] == f"openai:{SERVED}").all()
+    assert (latest["prompt_tokens"] > 50).all() and (latest["completion_tokens"] > 0).all()  # the usage field
+    assert (latest["status"] == "ok").sum() >= 1

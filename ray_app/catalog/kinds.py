@@ -24,6 +24,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from ray_app.catalog.load import LLM_TTY
+
 KINDS = ("disorder", "finding", "procedure", "regime", "measurement", "observable", "substance", "organism",
          "body_structure", "morphology", "situation", "specimen", "event", "qualifier", "product", "device",
          "other")
@@ -232,7 +234,8 @@ def code_kinds(table: pd.DataFrame) -> np.ndarray:
         "code": codes, "sty": sty.where(sty != "").to_numpy(), "whole": whole.to_numpy(),
         "head": whole.str.replace(_RELATION, "", regex=True).to_numpy(),
         "tag": strs.str.extract(_TAG.pattern, flags=re.IGNORECASE)[0].str.lower().map(_TAG_KIND).to_numpy()})
-    frame = frame[frame["whole"] != ""].sort_values("code", kind="stable")
+    own = table["TTY"].to_numpy() != LLM_TTY if "TTY" in table else True  # an LLM's wording does not say the kind
+    frame = frame[(frame["whole"] != "").to_numpy() & own].sort_values("code", kind="stable")
     per = frame.groupby("code", sort=True)[["tag", "sty"]].first()  # cython: first non-null per code
     per["whole"], per["head"] = _join_groups(frame["code"].to_numpy(), frame["whole"].to_numpy(),
                                              frame["head"].to_numpy())

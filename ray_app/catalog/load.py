@@ -23,6 +23,10 @@ TTY_RANK = {
                "SBDF": 9, "SCDG": 10, "SBDG": 11, "GPCK": 12, "BPCK": 13, "SY": 14, "TMSY": 15},
 }
 UNRANKED = 50
+# Rows written by an LLM (``harmonize build --enrich``, ray_app.enrich) rank after every catalog string: they
+# sort last among a code's rows, so they are never its display name (the first row) nor equally preferred.
+LLM_TTY = "LLM"
+LLM_RANK = 99
 # parquet key-value metadata written by ``harmonize catalog convert``: the release it read (JSON), e.g.
 # {"rf2": "20240301", "rf2_edition": "US1000124"}; an index built from the file records it as its version
 RELEASE_KEY = "harmonize.release"
@@ -62,34 +66,38 @@ def _read_one(path: Path) -> pd.DataFrame:
 
 
 def synonym_rows(catalog: pd.DataFrame, synonyms: pd.DataFrame, tty: str, source: str) -> pd.DataFrame:
-    """Extra strings (columns CODE, STR) as catalog rows (with ``match_text``) of SNOMED codes the catalog
-    already has; the system, CUI and STY come from the code's own row, so an extra string can never create a code.
-    ``catalog`` is load_catalog's working frame: the REQUIRED_COLUMNS plus ``match_text``.
+    """Extra strings (columns CODE, STR, and System: SNOMEDCT_US when absent) as catalog rows (with
+    ``match_text``) of codes the catalog already has; the CUI and STY come from the code's own row, so an
+    extra string can never create a code. ``catalog`` is load_catalog's working frame: the REQUIRED_COLUMNS
+    plus ``match_text``.
 
     A wording is skipped when it would make two codes read the same: when the catalog already uses it (for
     any code) or when it is linked to more than one of the catalog's codes.
     """
-    own = catalog[catalog["System"] == "SNOMEDCT_US"]
+    syn = synonyms.assign(CODE=synonyms["CODE"].astype(str), STR=synonyms["STR"].astype(str),
+                          System=synonyms["System"].astype(str) if "System" in synonyms else "SNOMEDCT_US")
+    own = catalog[catalog["System"].isin(set(syn["System"]))]
     own = own.iloc[np.argsort((own["STY"] == "").to_numpy(), kind="stable")]  # a row that has an STY first
-    own = own.drop_duplicates("CODE").set_index("CODE")
-    syn = synonyms.assign(CODE=synonyms["CODE"].astype(str), STR=synonyms["STR"].astype(str))
-    syn = syn[syn["CODE"].isin(own.index)]
+    own = own.assign(key=own["System"] + "\x1f" + own["CODE"]).drop_duplicates("key").set_index("key")
+    syn = syn.assign(key=syn["System"] + "\x1f" + syn["CODE"])
+    syn = syn[syn["key"].isin(own.index)]
     syn = syn.assign(mt=[match_text(s) for s in syn["STR"]])
     known = set(catalog["match_text"])
-    single = syn.groupby("mt")["CODE"].transform("nunique") == 1
-    syn = syn[single & ~syn["mt"].isin(known) & (syn["mt"] != "")].drop_duplicates(["CODE", "mt"])
+    single = syn.groupby("mt")["key"].transform("nunique") == 1
+    syn = syn[single & ~syn["mt"].isin(known) & (syn["mt"] != "")].drop_duplicates(["key", "mt"])
     if syn.empty:
         return catalog.iloc[:0]
-    rows = own.loc[syn["CODE"], ["CUI", "System", "STY"]].reset_index()
+    rows = own.loc[syn["key"], ["CUI", "System", "CODE", "STY"]].reset_index(drop=True)
     rows["STR"], rows["TTY"], rows["source"], rows["match_text"] = syn["STR"].to_numpy(), tty, source, syn["mt"].to_numpy()
     return rows[list(REQUIRED_COLUMNS) + ["source", "match_text"]]
 
 
 def load_catalog(paths: list[str | Path], synonyms: pd.DataFrame | None = None,
-                 synonyms_tty: str = "HPO") -> dict[str, pd.DataFrame]:
+                 synonyms_tty: str = "HPO", enrichment: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """Read, validate and normalize catalog files into one table per system.
 
-    ``synonyms`` (CODE, STR) adds external wordings to codes already in the catalog (see ray_app.catalog.hpo).
+    ``synonyms`` (CODE, STR) adds external wordings to codes already in the catalog (see ray_app.catalog.hpo);
+    ``enrichment`` (System, CODE, STR) adds LLM-written ones (TTY ``LLM``, ray_app.enrich), after every other.
 
     Each table is sorted by CODE then TTY preference, so a code's rows are contiguous (the per-code
     aggregation relies on it) and the first row of a code is its display name.
@@ -108,11 +116,13 @@ def load_catalog(paths: list[str | Path], synonyms: pd.DataFrame | None = None,
     if synonyms is not None and not synonyms.empty:
         # synonym rows are new (CODE, match text) pairs by construction: no duplicates to drop again
         df = pd.concat([df, synonym_rows(df, synonyms, synonyms_tty, synonyms_tty.lower())], ignore_index=True)
+    if enrichment is not None and not enrichment.empty:
+        df = pd.concat([df, synonym_rows(df, enrichment, LLM_TTY, "llm")], ignore_index=True)
     tables: dict[str, pd.DataFrame] = {}
     for system, part in df.groupby("System", sort=True):
         part = part.copy()
         ranks = TTY_RANK.get(system, {})
-        part["tty_rank"] = part["TTY"].map(ranks).fillna(UNRANKED).astype(np.int16)
+        part["tty_rank"] = part["TTY"].map({**ranks, LLM_TTY: LLM_RANK}).fillna(UNRANKED).astype(np.int16)
         part = part[part["match_text"] != ""]
         part = part.sort_values(["CODE", "tty_rank", "STR"], kind="stable")
         # Rows of one code that embed identically (FN "Asthma (disorder)" vs PT "Asthma") add nothing.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Iterable
@@ -10,7 +11,8 @@ from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from ray_app.catalog.load import catalog_release, catalog_version, fingerprint as catalog_fingerprint, load_catalog
+from ray_app.catalog.inputs import convert_summary, resolve_catalogs
+from ray_app.catalog.load import LLM_TTY, catalog_release, catalog_version, fingerprint as catalog_fingerprint, load_catalog
 from ray_app.config import Config
 from ray_app.embed import Embedder, model_fingerprint, resolve_model_path
 from ray_app.index.bundle import BundleWriter
@@ -34,8 +36,12 @@ def local_embed_stream(embedder: Embedder, chunk: int = 2048) -> EmbedStream:
 
 def build_index(catalogs: list[str], out_dir: str | Path, config: Config, embed_stream: EmbedStream,
                 dim: int, log: Callable[[str], None] = print, base: str | Path | None = None,
-                versioned: bool = False) -> dict:
+                versioned: bool = False, enrich: str | Path | None = None) -> dict:
     """Build the index of ``catalogs`` into ``out_dir``.
+
+    ``catalogs``: canonical parquet files, or terminology release files / folders (UMLS or RxNorm RRF, RF2
+    snapshots, FHIR), which are converted first (``catalog.inputs``). ``enrich``: an ENRICH_DIR written by
+    ``harmonize enrich``: its answers become extra rows of TTY ``LLM`` (``enrich.index_fields``).
 
     ``base``: an earlier index (directory or versioned root) whose vectors are reused for every string it
     already embedded with the same model; only the rest goes through ``embed_stream``, and the catalog diff
@@ -43,22 +49,52 @@ def build_index(catalogs: list[str], out_dir: str | Path, config: Config, embed_
     versioned root, ``out_dir`` is a root: the build goes into a new version directory and ``current``
     switches to it only once the build is complete (ray_app.index.versions).
     """
+    with tempfile.TemporaryDirectory(prefix="harmonize-convert-") as work:  # converted releases live here
+        files, converted = resolve_catalogs([str(c) for c in catalogs], work, log)
+        return _build_index(files, [str(c) for c in catalogs], converted, out_dir, config, embed_stream, dim, log,
+                            base, versioned, enrich)
+
+
+def _enrichment(enrich: str | Path, config: Config, sources: list[str], log) -> tuple[pd.DataFrame, dict]:
+    from ray_app.enrich.store import EnrichStore, index_rows
+
+    store = EnrichStore(enrich)
+    if not store.shards():
+        raise FileNotFoundError(f"--enrich {enrich}: no enrichment shards (part-*.parquet); run harmonize enrich")
+    latest = store.latest()
+    ok = latest[latest["status"] == "ok"]
+    rows = index_rows(latest, list(config.enrich.index_fields))
+    info = {"path": str(enrich), "codes": int(len(ok)), "strings": int(len(rows)),
+            "fields": list(config.enrich.index_fields), "models": sorted(ok["model"].unique().tolist()),
+            "prompt_versions": sorted(ok["prompt_version"].unique().tolist())}
+    sources.append(f"LLM enrichment: {enrich}")
+    log(f"[build] enrichment {enrich}: {info['codes']:,} enriched codes, {info['strings']:,} strings "
+        f"({', '.join(info['fields'])}); ambiguous or already-known wordings are left out")
+    return rows, info
+
+
+def _build_index(catalogs: list[str], given: list[str], converted: dict | None, out_dir: str | Path,
+                 config: Config, embed_stream: EmbedStream, dim: int, log, base, versioned: bool, enrich) -> dict:
     t0 = time.perf_counter()
     model_path = resolve_model_path(config.model.path)
     model_fp = model_fingerprint(model_path)
     old = open_base(base, model_fp, dim, config.model.max_seq_length) if base is not None else None
-    synonyms, sources = None, [str(c) for c in catalogs]
+    synonyms, sources = None, list(given)  # the sources as given (converted releases live in a temp dir)
     if config.index.hpo_synonyms:
         from ray_app.catalog.hpo import default_obo_path, hpo_synonyms
 
         obo = config.index.hpo_obo or default_obo_path()
         synonyms = hpo_synonyms(obo)
         sources.append(f"HPO synonyms: {obo}")
-    tables = load_catalog(catalogs, synonyms=synonyms)
+    extra, enrichment = _enrichment(enrich, config, sources, log) if enrich is not None else (None, None)
+    tables = load_catalog(catalogs, synonyms=synonyms, enrichment=extra)
     releases = catalog_release(catalogs)
     fp = catalog_fingerprint(tables)
     catalog = {"version": catalog_version(releases, fp),
-               "release": {k: v for r in releases for k, v in r.items()} or None}
+               "release": {k: v for r in releases for k, v in r.items()} or None,
+               **({"converted": convert_summary(converted)} if converted else {}),
+               **({"enrichment": {**enrichment, "rows": {s: int((t["TTY"] == LLM_TTY).sum())
+                                                         for s, t in tables.items()}}} if enrichment else {})}
     log(f"[build] catalog version {catalog['version']}")
     for system, t in tables.items():
         log(f"[build] {system}: {len(t):,} rows, {t['code_idx'].max() + 1:,} codes")

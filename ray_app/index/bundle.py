@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ray_app.catalog.kinds import KINDS, code_kinds
-from ray_app.catalog.load import fingerprint as catalog_fingerprint
+from ray_app.catalog.load import LLM_TTY, fingerprint as catalog_fingerprint
 from ray_app.config import Config, IndexConfig
 from ray_app.index.lexical import FILES as LEXICAL_FILES, LexicalIndex
 from ray_app.index.versions import META, resolve_index_dir
@@ -124,7 +124,7 @@ class BundleWriter:
             LexicalIndex.build(t["match_text"].tolist()).save(self.out / system)
             if system == DRUG_SYSTEM:  # parsed once here, not on every replica's first medicine query
                 with open(self.out / system / DRUGS, "wb") as f:
-                    pickle.dump(DrugCatalog(t["STR"].tolist(), t["TTY"].tolist()), f, protocol=5)
+                    pickle.dump(drug_catalog(t), f, protocol=5)
             log(f"[build] {system}: FAISS {self.config.index.type} over {len(t):,} rows in {time.perf_counter() - t0:.1f}s")
             systems[system] = {"rows": int(len(t)), "codes": int(t["code_idx"].max() + 1),
                                "distinct_texts": int(len(uniq_text))}
@@ -144,6 +144,13 @@ class BundleWriter:
         }
         (self.out / META).write_text(json.dumps(meta, indent=2))
         return meta
+
+
+def drug_catalog(table: pd.DataFrame) -> DrugCatalog:
+    """Every RxNorm name parsed, row-aligned; an LLM row's text is no drug name (it would teach the parser
+    brands and ingredients the release does not have), so it parses as nothing."""
+    names = table["STR"].where(table["TTY"] != LLM_TTY, "")
+    return DrugCatalog(names.tolist(), table["TTY"].tolist())
 
 
 def build_faiss(vectors: np.ndarray, cfg: IndexConfig, log: Callable[[str], None] = print):
@@ -234,6 +241,9 @@ class SystemIndex:
     row_sty_name: np.ndarray
     row_tty: np.ndarray
     row_tty_rank: np.ndarray
+    # LLM enrichment rows (TTY LLM; they are the last rows of their code): None when the index has none
+    row_llm: np.ndarray | None = None
+    own_end: np.ndarray | None = None  # per code: the end of its catalog rows (before its LLM rows)
 
     @property
     def n_rows(self) -> int:
@@ -320,6 +330,9 @@ class IndexBundle:
             drugs = _read_drugs(d, rebuild, table) if system == DRUG_SYSTEM else None
             row_code = table["code_idx"].to_numpy(np.int32)
             code_start = np.searchsorted(row_code, np.arange(int(row_code.max()) + 2)).astype(np.int64)
+            row_llm = (table["TTY"] == LLM_TTY).to_numpy()
+            own_end = code_start[1:] - np.add.reduceat(row_llm.astype(np.int64), code_start[:-1]) \
+                if row_llm.any() else None
             systems[system] = SystemIndex(
                 system=system, table=table, vectors=vectors, faiss_index=index, code_start=code_start,
                 codes=table["CODE"].to_numpy()[code_start[:-1]], row_code=row_code,
@@ -328,6 +341,7 @@ class IndexBundle:
                 row_text=table["match_text"].tolist(), lexical=lexical, drugs=drugs,
                 row_str=table["STR"].to_numpy(dtype=object), row_sty_name=table["STY"].to_numpy(dtype=object),
                 row_tty=table["TTY"].to_numpy(dtype=object), row_tty_rank=table["tty_rank"].to_numpy(),
+                row_llm=row_llm if own_end is not None else None, own_end=own_end,
             )
         return cls(root, meta, systems, sty)
 
@@ -352,7 +366,7 @@ def _read_drugs(d: Path, rebuild: str, table: pd.DataFrame) -> DrugCatalog:
     if not isinstance(drugs, DrugCatalog):
         raise IndexBundleError(f"{d / DRUGS} does not hold a drug table; {rebuild}")
     if getattr(drugs, "version", 1) != DrugCatalog.VERSION:  # parsed by an older release: parse the names again
-        drugs = DrugCatalog(table["STR"].tolist(), table["TTY"].tolist())
+        drugs = drug_catalog(table)
     return drugs
 
 

@@ -31,6 +31,8 @@ class Reply:
     text: str | None = None
     error: str = ""  # "" | failed | timeout
     detail: str = field(default="", repr=False)
+    prompt_tokens: int = 0  # as the engine counted them (0 when it does not say)
+    completion_tokens: int = 0
 
 
 def failed(n: int, error: str, detail: str = "") -> list[Reply]:
@@ -90,7 +92,9 @@ class OpenAIClient:
     def _one(self, r: Request) -> Reply:
         try:
             out = self._http("POST", "/chat/completions", self.body(r))
-            return Reply(out["choices"][0]["message"].get("content"))
+            usage = out.get("usage") or {}
+            return Reply(out["choices"][0]["message"].get("content"), prompt_tokens=int(usage.get("prompt_tokens") or 0),
+                         completion_tokens=int(usage.get("completion_tokens") or 0))
         except TimeoutError as exc:
             return Reply(None, "timeout", str(exc))
         except urllib.error.URLError as exc:

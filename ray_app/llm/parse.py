@@ -28,7 +28,7 @@ class Rerank:
     reason: str
 
 
-def _json_object(text: str | None) -> dict:
+def json_object(text: str | None) -> dict:
     if not text or not text.strip():
         raise LLMOutputError("empty answer")
     s = text.strip()
@@ -43,17 +43,17 @@ def _json_object(text: str | None) -> dict:
     return obj
 
 
-def _clean(s, limit: int) -> str:
+def clean_text(s, limit: int) -> str:
     return " ".join(str(s).split())[:limit] if isinstance(s, (str, int, float)) else ""
 
 
 def parse_expansion(text: str | None, stys: list[str], max_keywords: int = 3, max_stys: int = 2) -> Expansion:
-    obj = _json_object(text)
+    obj = json_object(text)
     kws = obj.get("keywords")
     if not isinstance(kws, list):
         raise LLMOutputError("keywords is not a list")
-    keywords = list(dict.fromkeys(k for k in (_clean(k, 60) for k in kws) if len(k) > 1))[:max_keywords]
-    desc = _clean(obj.get("description", ""), 160)
+    keywords = list(dict.fromkeys(k for k in (clean_text(k, 60) for k in kws) if len(k) > 1))[:max_keywords]
+    desc = clean_text(obj.get("description", ""), 160)
     known = {s.lower(): s for s in stys}
     raw = obj.get("semantic_types") or []
     picked = [known[s.strip().lower()] for s in raw if isinstance(s, str) and s.strip().lower() in known] \
@@ -65,9 +65,9 @@ def parse_expansion(text: str | None, stys: list[str], max_keywords: int = 3, ma
 
 
 def parse_rerank(text: str | None, shortlist: list[str]) -> Rerank:
-    obj = _json_object(text)
+    obj = json_object(text)
     code = obj.get("code")
     code = str(code).strip() if isinstance(code, (str, int)) else ""
     if code not in shortlist:
         raise LLMOutputError(f"code {code!r} is not in the shortlist")
-    return Rerank(code, _clean(obj.get("reason", ""), 160))
+    return Rerank(code, clean_text(obj.get("reason", ""), 160))

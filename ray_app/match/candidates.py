@@ -26,10 +26,10 @@ class Pool:
     owner: np.ndarray  # pool position of each row
 
 
-def exact(si, anchors: list[str]) -> list[int]:
-    """Codes with a string whose match text equals an anchor."""
+def exact(si, anchors: list[str], skip: np.ndarray | None = None) -> list[int]:
+    """Codes with a string whose match text equals an anchor (``skip``: rows not to use, per row)."""
     table = si.exact_rows
-    return [int(si.row_code[r]) for a in anchors if a in table for r in table[a]]
+    return [int(si.row_code[r]) for a in anchors if a in table for r in table[a] if skip is None or not skip[r]]
 
 
 def drug(si, drug_q, rows: np.ndarray | None, fit: np.ndarray | None, limit: int) -> list[int]:
@@ -55,20 +55,22 @@ def dense(si, dist: np.ndarray, ids: np.ndarray, limit: int) -> list[int]:
     return pd.Series(best, index=codes).sort_values(ascending=False).index.tolist()[:limit]
 
 
-def lexical(si, lex_q: list[tuple[np.ndarray, float]], k: int) -> list[int]:
+def lexical(si, lex_q: list[tuple[np.ndarray, float]], k: int, skip: np.ndarray | None = None) -> list[int]:
     """BM25's best rows per anchor, as codes."""
     if k <= 0:
         return []
-    return list(dict.fromkeys(int(si.row_code[r]) for ids, _ in lex_q for r in si.lexical.retrieve(ids, k)))
+    return list(dict.fromkeys(int(si.row_code[r]) for ids, _ in lex_q for r in si.lexical.retrieve(ids, k)
+                              if skip is None or not skip[r]))
 
 
-def pool(si, proposed: dict[str, list[int]], max_strings: int) -> Pool:
+def pool(si, proposed: dict[str, list[int]], max_strings: int, code_end: np.ndarray | None = None) -> Pool:
+    """``code_end``: per code, where its rows to score end (default: all its rows)."""
     via: dict[int, list[str]] = {}
     for name, found in proposed.items():
         for c in dict.fromkeys(int(c) for c in found):
             via.setdefault(c, []).append(name)
     codes = np.asarray(list(via), dtype=np.int64)
     starts = si.code_start[codes]
-    ends = np.minimum(si.code_start[codes + 1], starts + max_strings)
+    ends = np.minimum((si.code_start[1:] if code_end is None else code_end)[codes], starts + max_strings)
     return Pool(codes=codes, via=[via[int(c)] for c in codes], rows=concat_ranges(starts, ends),
                 owner=np.repeat(np.arange(len(codes)), ends - starts))

@@ -13,7 +13,7 @@ import numpy as np
 from ray_app.config import Config
 from ray_app.embed import encode_anchors
 from ray_app.index.bundle import IndexBundle, SystemIndex
-from ray_app.match import aggregate, broader, candidates, decide, kindgate, signals
+from ray_app.match import aggregate, broader, candidates, decide, kindgate, llmrows, signals
 from ray_app.match.score import kind_prior_matrix, sty_prior_matrix
 from ray_app.result import MatchResult, unmapped
 
@@ -63,13 +63,14 @@ class Matcher:
         drug_q, drug_rows, drug_fit = self._drug(si, q)
         lex_q = [si.lexical.query(a) for a in direct]
         lexical_on = "lexical" in on and cfg.w_lexical > 0
+        skip, ids, code_end = llmrows.switched_off(si, ids, cfg.llm_rows_weight)
         pool = candidates.pool(si, {
-            "exact": candidates.exact(si, direct) if "exact" in on else [],
+            "exact": candidates.exact(si, direct, skip) if "exact" in on else [],
             "drug": candidates.drug(si, drug_q, drug_rows, drug_fit, cfg.drug_codes) if "drug" in on else [],
             "dense": candidates.dense(si, dist[:n], ids[:n], cfg.max_codes) if "dense" in on else [],
-            "lexical": candidates.lexical(si, lex_q, cfg.lexical_k) if lexical_on else [],
+            "lexical": candidates.lexical(si, lex_q, cfg.lexical_k, skip) if lexical_on else [],
             "llm": candidates.dense(si, dist[n:], ids[n:], self.llm_cfg.pool_codes) if len(q.anchors) > n else [],
-        }, cfg.max_strings_per_code)
+        }, cfg.max_strings_per_code, code_end)
         if not len(pool.codes):
             return unmapped(si.system, ["not_matched"])
         pool_fit = si.drugs.fit(drug_q, pool.rows) if drug_q is not None else None
@@ -80,8 +81,8 @@ class Matcher:
             from ray_app.llm.combine import llm_signal
 
             sig.llm = llm_signal(si, pool.rows, sig.dense, avecs[n:], q.llm_kinds, q.llm_stys, self.llm_cfg)
-        agg = aggregate.per_code(signals.row_score(sig, cfg, drug_q is not None), pool.owner, len(pool.codes),
-                                 cfg.w_agg)
+        score = llmrows.weigh(si, pool.rows, signals.row_score(sig, cfg, drug_q is not None), cfg.llm_rows_weight)
+        agg = aggregate.per_code(score, pool.owner, len(pool.codes), cfg.w_agg)
         covered = {}
         if si.drugs is None:  # SNOMED CT: prefer a broader concept over a more specific, different one
             agg, covered = broader.refine(si, pool, agg, direct, cfg)

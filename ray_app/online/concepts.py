@@ -48,14 +48,17 @@ def unknown_type_message(value: str | None) -> str:
 
 
 def concept(bundle, system: str, code: str) -> dict | None:
-    """Every string of ``code`` in ``system`` (internal name), its display name, STY and TTY; None when absent."""
+    """Every catalog string of ``code`` in ``system`` (internal name), its display name, STY and TTY; None when
+    absent."""
     si = bundle.systems.get(system)
     if si is None:
         return None
     c = si.code_position(str(code).strip())
     if c is None:
         return None
-    lo, hi = int(si.code_start[c]), int(si.code_start[c + 1])
+    # the catalog's own strings: LLM enrichment rows (the last of a code) are no designation of the code,
+    # and a display $validate-code accepts must be the terminology's own
+    lo, hi = int(si.code_start[c]), int(si.code_start[c + 1] if si.own_end is None else si.own_end[c])
     strings = [{"text": str(si.row_str[r]), "tty": str(si.row_tty[r]), "sty": str(si.row_sty_name[r])}
                for r in range(lo, hi)]
     sty = list(dict.fromkeys(s["sty"] for s in strings if s["sty"]))

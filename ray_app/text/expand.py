@@ -283,13 +283,16 @@ def make_speller(texts, model_path: str | None = None) -> Speller:
 
 def load_expander(index_dir: str | Path, model_path: str | None = None) -> QueryExpander:
     """The QueryExpander of an index, read from its catalog tables (no FAISS, no vectors)."""
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    from ray_app.catalog.load import LLM_TTY
     from ray_app.index.versions import resolve_index_dir
 
     texts, strings, codes = [], [], []
     for n, f in enumerate(sorted(resolve_index_dir(index_dir).glob("*/catalog.parquet"))):
-        t = pq.read_table(f, columns=["match_text", "STR", "code_idx"])
+        t = pq.read_table(f, columns=["match_text", "STR", "code_idx", "TTY"])
+        t = t.filter(pc.not_equal(t.column("TTY"), LLM_TTY))  # spelling and acronyms come from the catalog's own words
         texts.extend(t.column("match_text").to_pylist())
         strings.extend(t.column("STR").to_pylist())
         codes.extend((n, c) for c in t.column("code_idx").to_pylist())  # code ids are per system
