@@ -67,6 +67,7 @@ class MatchConfig:
     w_context: float = 0.02  # per meaning-changing word a candidate adds ("history of", "fear of", ...)
     # entity type -> concept fit from: kind (concept kind: FSN tag, STY or wording) or sty (the STY prior alone)
     type_prior: str = "kind"
+    stated_kind: bool = True  # a kind the input's own words state ("fh: asthma", "h/o stroke") fits its type
     # broader-concept fallback (SNOMED CT): the best broader_k codes lose w_added x (meaning they add that the
     # query did not say / the query's meaning); a winner adding nothing but covering less is broader_concept
     w_added: float = 0.05

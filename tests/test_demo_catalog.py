@@ -77,6 +77,7 @@ def test_readme_sample_output_is_what_the_engine_writes(demo_engine, config):
     ("lidocaine 5 % topical ointment", "Medicine", "1543069"),  # 5 % = 0.05 MG/MG
     ("breast ultrasound", "Procedure", "47079000"),  # Ultrasonography of breast
     ("mri abdomen", "Procedure", "113091000"),  # no MRI of abdomen: Magnetic resonance imaging, not "of whole body"
+    ("fh: endocrine disorders", "Diagnosis", "160301004"),  # the input states a situation (match.stated_kind)
 ])
 def test_mechanisms_fix_these_on_the_default_catalog(demo_engine, config, text, etype, code):
     from engine_util import top

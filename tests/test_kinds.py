@@ -83,3 +83,12 @@ def test_preferences_rank_kinds_per_entity_type():
     assert min(dx["disorder"], dx["finding"]) > max(dx["morphology"], dx["situation"], dx["procedure"])
     assert all(k in KINDS for table in KIND_PREFERENCE.values() for k in table)
     assert kind_preference("Lab", None) == kind_preference(None, "measurement") == kind_preference("Lab", "other")
+
+
+def test_the_kind_an_input_states_by_its_wrapper_words():
+    from ray_app.catalog.kinds import stated_kind
+
+    assert stated_kind("fh: eczema") == "situation"
+    assert stated_kind("H/O Malignant melanoma") == "situation"
+    assert stated_kind("history of stroke | history of stroke") == "situation"
+    assert stated_kind("asthma") is None and stated_kind("") is None

@@ -137,3 +137,4 @@ def test_an_inflection_of_a_catalog_word_becomes_that_word_not_a_near_spelling()
     assert speller.correct_word("transfused") == "transfusion"  # not "transposed", one letter closer
     assert speller.correct_word("palpatations") == "palpitations"  # a long ending is a misspelling
     assert speller.correct_word("transfusion") == "transfusion"
+    assert Speller.from_texts(["migraine", "erythema migrans"]).correct_word("migrane") == "migraine"  # not a stem's

@@ -81,3 +81,12 @@ def test_another_member_of_an_exclusive_group_contradicts_the_query():
     assert not contradicts("stool occult blood", "Screening for occult blood in feces")  # synonyms of one member
     assert not contradicts("hiv antigen", "HIV antigen and antibody test")  # it also says the query's one
     assert not contradicts("hiv test", "HIV-1 antibody assay")  # the query said none of the group
+
+
+def test_with_and_without_and_opposite_positions_contradict():
+    from ray_app.match.specificity import contradicts
+
+    assert contradicts("placenta previa with hemorrhage", "Placenta previa without hemorrhage")
+    assert not contradicts("placenta previa with hemorrhage", "Hemorrhage due to placenta previa")
+    assert contradicts("carcinoma of lower lobe of lung", "Carcinoma of upper lobe, bronchus or lung")
+    assert contradicts("closed fracture of clavicle", "Open fracture of clavicle")

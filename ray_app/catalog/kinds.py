@@ -11,6 +11,7 @@ Public API (pure functions, no index needed):
 * ``kind_from_sty(sty) -> str | None`` - UMLS semantic type -> kind.
 * ``kind_from_tag(text) -> str | None`` - kind of an FSN's semantic tag ("Asthma (disorder)" -> disorder).
 * ``kind_from_wording(text) -> str | None`` - kind from the words alone ("Ferritin level" -> measurement).
+* ``stated_kind(text) -> str | None`` - the situation/event/qualifier an input's wrapper words state ("fh: asthma").
 * ``kind_from_strings(strings, sty=None) -> str | None`` - one code's kind from all its strings (and STY).
 * ``code_kinds(table) -> np.ndarray`` - one kind per row of a catalog frame (CODE, STR, STY[, TTY]),
   the same for every row of a code; "other" where nothing is known.
@@ -195,6 +196,12 @@ def _first(rules, text: str) -> str | None:
 def _wording(whole: str, head: str) -> str | None:
     return (_first(_WRAPPER_COMPILED, whole) or _first(_HEAD_COMPILED, head)
             or (_first(_HEAD_COMPILED, whole) if whole != head else None))
+
+
+def stated_kind(text: str) -> str | None:
+    """The kind a text states by its wrapper wording alone ("fh: asthma", "H/O stroke" -> situation,
+    "fall from bed" -> event): an input that says it wants a situation is not asking for the disorder."""
+    return _first(_WRAPPER_COMPILED, (text or "").lower())
 
 
 def kind_from_wording(text: str | list[str]) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ray_app.catalog.kinds import KINDS, stated_kind
 from ray_app.config import Config
 from ray_app.embed import encode_anchors
 from ray_app.index.bundle import IndexBundle, SystemIndex
@@ -74,8 +75,7 @@ class Matcher:
         if not len(pool.codes):
             return unmapped(si.system, ["not_matched"])
         pool_fit = si.drugs.fit(drug_q, pool.rows) if drug_q is not None else None
-        fit = signals.type_fit(si, pool.rows, self.priors.get(q.entity_type), self.kind_priors.get(q.entity_type),
-                               cfg.type_prior)
+        fit = signals.type_fit(si, pool.rows, self.priors.get(q.entity_type), self._kind_prior(q), cfg.type_prior)
         sig = signals.compute(si, pool, direct, avecs[:n], lex_q, fit, pool_fit, cfg)
         if len(q.anchors) > n:
             from ray_app.llm.combine import llm_signal
@@ -93,6 +93,17 @@ class Matcher:
         broader_concept = covered.get(int(np.argmax(agg.score)), 1.0) < 1.0 - cfg.broader_tolerance
         return decide.decide(decide.candidates(si, pool, sig, agg, cfg.top_k), cfg.review_threshold, drug_q,
                              cfg.no_match_threshold, broader_concept)
+
+    def _kind_prior(self, q):
+        """The entity type's kind prior, with the kind the input itself states ("fh: asthma": a situation)
+        as expected as the type's own kinds."""
+        prior = self.kind_priors.get(q.entity_type)
+        own = stated_kind(" | ".join([q.text, *q.direct_anchors])) if prior is not None and self.cfg.stated_kind else None
+        if own is None:
+            return prior
+        prior = prior.copy()
+        prior[KINDS.index(own)] = 1.0
+        return prior
 
     def _drug(self, si: SystemIndex, q):
         """The query's drug parse resolved against this catalog's ingredients, with the ingredients' rows

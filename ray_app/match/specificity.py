@@ -47,7 +47,9 @@ SIDES = frozenset(stem(w) for w in ("left", "right", "bilateral", "unilateral"))
 # member names another concept
 EXCLUSIVE = tuple(tuple(frozenset(stem(w) for w in m.split()) for m in g) for g in (
     ("antigen", "antibody antibodies"), ("urine", "serum", "plasma", "csf", "feces stool faeces fecal", "saliva", "sputum"),
-    ("igg", "igm", "iga", "ige"), ("qualitative", "quantitative"), ("acute", "chronic"), ("benign", "malignant")))
+    ("igg", "igm", "iga", "ige"), ("qualitative", "quantitative"), ("acute", "chronic"), ("benign", "malignant"),
+    ("upper", "lower"), ("anterior", "posterior"), ("proximal", "distal"), ("open", "closed"),
+    ("congenital", "acquired")))
 _CLAUSE = frozenset({"with", "without", "and", "due", "following", "after", "complicating", "caused"})
 
 
@@ -70,6 +72,10 @@ def _words(text: str | Sequence[str]) -> list[tuple[str, str, bool]]:
         if w not in STOPWORDS and w not in _CLAUSE:
             out.append((w, stem(w), clause))
     return out
+
+
+def _raw_words(text: str | Sequence[str]) -> set[str]:
+    return set(_TOKEN.findall(text.lower())) if isinstance(text, str) else {w.lower() for w in text}
 
 
 def _stems_of(text: str) -> set[str]:
@@ -156,6 +162,10 @@ def contradicts(query: str | Sequence[str], cand: str | Sequence[str], expander:
     "HIV-1 antibody assay" for "reactive hiv-1 antigen", "Glucose measurement, serum" for "urine glucose"."""
     _, q_states, _ = _words_and_side(query, expander)
     _, c_states, _ = _words_and_side(cand, expander)
+    q_raw, c_raw = _raw_words(query), _raw_words(cand)
+    if ("with" in q_raw) != ("without" in q_raw) and ("with" in c_raw) != ("without" in c_raw) \
+            and ("with" in q_raw) != ("with" in c_raw):
+        return True  # "placenta previa with hemorrhage" is not "... without hemorrhage"
     for group in EXCLUSIVE:
         said = {i for i, m in enumerate(group) if m & q_states}
         named = {i for i, m in enumerate(group) if m & c_states}

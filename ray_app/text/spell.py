@@ -14,6 +14,9 @@ from rapidfuzz import fuzz, process
 from ray_app.index.lexical import stem
 
 
+_INFLECTIONS = frozenset({"s", "es", "ed", "ing", "ic", "al", "ly"})
+
+
 class Speller:
     def __init__(self, counts: Counter, keep: frozenset[str] = frozenset(), min_len: int = 4, cutoff: float = 80.0):
         self.counts = counts
@@ -23,8 +26,9 @@ class Speller:
         for w in counts:
             self.by_len.setdefault(len(w), []).append(w)
         # another inflection of a catalog word is no typo ("transfused" beside "transfusion"): it becomes
-        # the catalog's most frequent word of that stem, not the nearest spelling ("transposed"). Only a
-        # short ending counts: a misspelling can share a stem with another word ("palpat-ations")
+        # the catalog's most frequent word of that stem, not the nearest spelling ("transposed"). Only an
+        # inflectional ending counts: a misspelling can share a stem with another word ("palpat-ations",
+        # "migran-e" / "migrans")
         self.by_stem: dict[str, str] = {}
         for w, n in counts.most_common():
             self.by_stem.setdefault(stem(w), w)
@@ -42,7 +46,7 @@ class Speller:
         if len(word) < self.min_len or not word.isalpha() or word in self.counts or word in self.keep:
             return word
         root = stem(word)
-        if root in self.by_stem and len(word) - len(root) <= 3:
+        if root in self.by_stem and word[len(root):] in _INFLECTIONS:
             return self.by_stem[root]
         pool = [w for n in range(len(word) - 2, len(word) + 3) for w in self.by_len.get(n, ())]
         hits = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=self.cutoff, limit=5)
