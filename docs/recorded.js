@@ -850,7 +850,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Right sided abdominal pain",
    "sty": "Finding",
    "tty": "PT",
-   "confidence": 0.6407,
+   "confidence": 0.6432,
    "flags": [],
    "candidates": [
     {
@@ -878,28 +878,6 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 2,
      "system": "SNOMEDCT_US",
-     "code": "285387005",
-     "description": "Left sided abdominal pain",
-     "sty": "Finding",
-     "tty": "PT",
-     "score": 0.8639,
-     "signals": {
-      "dense": 0.8663,
-      "fuzzy": 0.3494,
-      "lexical": 0.1407,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0,
-      "llm": 0.0
-     },
-     "matched": "Left sided abdominal pain",
-     "via": [
-      "dense"
-     ]
-    },
-    {
-     "rank": 3,
-     "system": "SNOMEDCT_US",
      "code": "83132003",
      "description": "Upper abdominal pain",
      "sty": "Finding",
@@ -921,7 +899,7 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 4,
+     "rank": 3,
      "system": "SNOMEDCT_US",
      "code": "301717006",
      "description": "Right upper quadrant pain",
@@ -944,7 +922,7 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 5,
+     "rank": 4,
      "system": "SNOMEDCT_US",
      "code": "21522001",
      "description": "Abdominal pain",
@@ -966,52 +944,7 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 6,
-     "system": "SNOMEDCT_US",
-     "code": "301715003",
-     "description": "Left upper quadrant pain",
-     "sty": "Finding",
-     "tty": "PT",
-     "score": 0.7948,
-     "signals": {
-      "dense": 0.7284,
-      "fuzzy": 0.477,
-      "lexical": 0.3016,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0,
-      "llm": 0.0
-     },
-     "matched": "Left upper quadrant pain",
-     "via": [
-      "dense",
-      "lexical"
-     ]
-    },
-    {
-     "rank": 7,
-     "system": "SNOMEDCT_US",
-     "code": "54586004",
-     "description": "Lower abdominal pain",
-     "sty": "Finding",
-     "tty": "PT",
-     "score": 0.7922,
-     "signals": {
-      "dense": 0.7379,
-      "fuzzy": 0.3333,
-      "lexical": 0.1553,
-      "sty": 1.0,
-      "agreement": 0.0,
-      "drug": 0.0,
-      "llm": 0.0
-     },
-     "matched": "Lower abdominal pain",
-     "via": [
-      "dense"
-     ]
-    },
-    {
-     "rank": 8,
+     "rank": 5,
      "system": "SNOMEDCT_US",
      "code": "102614006",
      "description": "Generalized abdominal pain",
@@ -1033,7 +966,7 @@ window.HARMONIZE_RECORDED = {
      ]
     },
     {
-     "rank": 9,
+     "rank": 6,
      "system": "SNOMEDCT_US",
      "code": "102613000",
      "description": "Localized abdominal pain",
@@ -1052,6 +985,73 @@ window.HARMONIZE_RECORDED = {
      "matched": "Localized abdominal pain",
      "via": [
       "dense"
+     ]
+    },
+    {
+     "rank": 7,
+     "system": "SNOMEDCT_US",
+     "code": "285387005",
+     "description": "Left sided abdominal pain",
+     "sty": "Finding",
+     "tty": "PT",
+     "score": 0.7775,
+     "signals": {
+      "dense": 0.8663,
+      "fuzzy": 0.3494,
+      "lexical": 0.1407,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Left sided abdominal pain",
+     "via": [
+      "dense"
+     ]
+    },
+    {
+     "rank": 8,
+     "system": "SNOMEDCT_US",
+     "code": "54586004",
+     "description": "Lower abdominal pain",
+     "sty": "Finding",
+     "tty": "PT",
+     "score": 0.7775,
+     "signals": {
+      "dense": 0.7379,
+      "fuzzy": 0.3333,
+      "lexical": 0.1553,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Lower abdominal pain",
+     "via": [
+      "dense"
+     ]
+    },
+    {
+     "rank": 9,
+     "system": "SNOMEDCT_US",
+     "code": "301715003",
+     "description": "Left upper quadrant pain",
+     "sty": "Finding",
+     "tty": "PT",
+     "score": 0.7775,
+     "signals": {
+      "dense": 0.7284,
+      "fuzzy": 0.477,
+      "lexical": 0.3016,
+      "sty": 1.0,
+      "agreement": 0.0,
+      "drug": 0.0,
+      "llm": 0.0
+     },
+     "matched": "Left upper quadrant pain",
+     "via": [
+      "dense",
+      "lexical"
      ]
     },
     {
@@ -2577,7 +2577,7 @@ window.HARMONIZE_RECORDED = {
    "description": "Hemoglobin A1c measurement",
    "sty": "Laboratory Procedure",
    "tty": "PT",
-   "confidence": 0.9483,
+   "confidence": 0.9473,
    "flags": [],
    "candidates": [
     {
@@ -2587,10 +2587,10 @@ window.HARMONIZE_RECORDED = {
      "description": "Hemoglobin A1c measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 1.05,
+     "score": 1.0364,
      "signals": {
-      "dense": 1.0,
-      "fuzzy": 1.0,
+      "dense": 0.9858,
+      "fuzzy": 0.9127,
       "lexical": 1.0,
       "sty": 1.0,
       "agreement": 0.0,
@@ -2599,7 +2599,6 @@ window.HARMONIZE_RECORDED = {
      },
      "matched": "Hemoglobin A1c measurement",
      "via": [
-      "exact",
       "dense",
       "lexical"
      ]
@@ -2611,10 +2610,10 @@ window.HARMONIZE_RECORDED = {
      "description": "Hemoglobin saturation with oxygen",
      "sty": "Clinical Attribute",
      "tty": "PT",
-     "score": 0.6947,
+     "score": 0.6725,
      "signals": {
-      "dense": 0.6627,
-      "fuzzy": 0.6879,
+      "dense": 0.6114,
+      "fuzzy": 0.6753,
       "lexical": 0.403,
       "sty": 0.85,
       "agreement": 0.0,
@@ -2634,10 +2633,10 @@ window.HARMONIZE_RECORDED = {
      "description": "Glucose measurement, blood",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.6595,
+     "score": 0.6531,
      "signals": {
-      "dense": 0.5223,
-      "fuzzy": 0.6078,
+      "dense": 0.5055,
+      "fuzzy": 0.5718,
       "lexical": 0.2817,
       "sty": 1.0,
       "agreement": 0.0,
@@ -2656,10 +2655,10 @@ window.HARMONIZE_RECORDED = {
      "description": "Computed hemodynamic measurement method",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.6411,
+     "score": 0.6236,
      "signals": {
-      "dense": 0.5231,
-      "fuzzy": 0.5896,
+      "dense": 0.4815,
+      "fuzzy": 0.5736,
       "lexical": 0.2381,
       "sty": 1.0,
       "agreement": 0.0,
@@ -2678,10 +2677,10 @@ window.HARMONIZE_RECORDED = {
      "description": "Composite hemodynamic measurement method",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.6384,
+     "score": 0.6213,
      "signals": {
-      "dense": 0.52,
-      "fuzzy": 0.5852,
+      "dense": 0.4767,
+      "fuzzy": 0.596,
       "lexical": 0.2372,
       "sty": 1.0,
       "agreement": 0.0,
@@ -2696,21 +2695,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 6,
      "system": "SNOMEDCT_US",
-     "code": "128580001",
-     "description": "Averaged hemodynamic measurement method",
-     "sty": "Therapeutic or Preventive Procedure",
+     "code": "64411004",
+     "description": "Hepatitis C antibody measurement",
+     "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.636,
+     "score": 0.618,
      "signals": {
-      "dense": 0.4978,
-      "fuzzy": 0.5896,
-      "lexical": 0.2351,
+      "dense": 0.4657,
+      "fuzzy": 0.5712,
+      "lexical": 0.2452,
       "sty": 1.0,
       "agreement": 0.0,
       "drug": 0.0,
       "llm": 0.0
      },
-     "matched": "Averaged hemodynamic measurement method",
+     "matched": "Hepatitis C antibody measurement",
      "via": [
       "dense"
      ]
@@ -2722,10 +2721,10 @@ window.HARMONIZE_RECORDED = {
      "description": "Bilirubin, total measurement",
      "sty": "Laboratory Procedure",
      "tty": "PT",
-     "score": 0.636,
+     "score": 0.618,
      "signals": {
-      "dense": 0.4813,
-      "fuzzy": 0.6415,
+      "dense": 0.4633,
+      "fuzzy": 0.6144,
       "lexical": 0.2624,
       "sty": 1.0,
       "agreement": 0.0,
@@ -2740,21 +2739,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 8,
      "system": "SNOMEDCT_US",
-     "code": "128575005",
-     "description": "Hemodynamic measurement via pullback method",
+     "code": "128580001",
+     "description": "Averaged hemodynamic measurement method",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.636,
+     "score": 0.618,
      "signals": {
-      "dense": 0.4641,
-      "fuzzy": 0.5727,
-      "lexical": 0.2028,
+      "dense": 0.4566,
+      "fuzzy": 0.5868,
+      "lexical": 0.2351,
       "sty": 1.0,
       "agreement": 0.0,
       "drug": 0.0,
       "llm": 0.0
      },
-     "matched": "Hemodynamic measurement via pullback method",
+     "matched": "Averaged hemodynamic measurement method",
      "via": [
       "dense"
      ]
@@ -2762,21 +2761,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 9,
      "system": "SNOMEDCT_US",
-     "code": "64411004",
-     "description": "Hepatitis C antibody measurement",
-     "sty": "Laboratory Procedure",
+     "code": "128582009",
+     "description": "Tip manometer hemodynamic measurement method",
+     "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.636,
+     "score": 0.618,
      "signals": {
-      "dense": 0.4612,
-      "fuzzy": 0.6034,
-      "lexical": 0.2452,
+      "dense": 0.4396,
+      "fuzzy": 0.5689,
+      "lexical": 0.196,
       "sty": 1.0,
       "agreement": 0.0,
       "drug": 0.0,
       "llm": 0.0
      },
-     "matched": "Hepatitis C antibody measurement",
+     "matched": "Tip manometer hemodynamic measurement method",
      "via": [
       "dense"
      ]
@@ -2784,21 +2783,21 @@ window.HARMONIZE_RECORDED = {
     {
      "rank": 10,
      "system": "SNOMEDCT_US",
-     "code": "128579004",
-     "description": "Hemodynamic measurement via wedge method",
+     "code": "128573003",
+     "description": "Hemodynamic measurement via dual catheter method",
      "sty": "Therapeutic or Preventive Procedure",
      "tty": "PT",
-     "score": 0.636,
+     "score": 0.618,
      "signals": {
-      "dense": 0.4589,
-      "fuzzy": 0.5852,
-      "lexical": 0.2044,
+      "dense": 0.4352,
+      "fuzzy": 0.5326,
+      "lexical": 0.1843,
       "sty": 1.0,
       "agreement": 0.0,
       "drug": 0.0,
       "llm": 0.0
      },
-     "matched": "Hemodynamic measurement via wedge method",
+     "matched": "Hemodynamic measurement via dual catheter method",
      "via": [
       "dense"
      ]
@@ -2810,8 +2809,8 @@ window.HARMONIZE_RECORDED = {
    "reviewed_at": "",
    "anchors": [
     "hba1c",
-    "hemoglobin a1c",
-    "hemoglobin a1c measurement"
+    "hemoglobin hemoglobin a1c",
+    "hemoglobin hemoglobin a1c measurement"
    ]
   },
   "procedure|ct head": {
@@ -3659,7 +3658,7 @@ window.HARMONIZE_RECORDED = {
   "status": "recorded",
   "index": {
    "loaded": true,
-   "created": "2026-12-02T07:36:03+0000",
+   "created": "2026-12-02T15:15:01+0000",
    "format_version": 3,
    "type": "hnsw",
    "rows": {
