@@ -138,3 +138,10 @@ def test_an_inflection_of_a_catalog_word_becomes_that_word_not_a_near_spelling()
     assert speller.correct_word("palpatations") == "palpitations"  # a long ending is a misspelling
     assert speller.correct_word("transfusion") == "transfusion"
     assert Speller.from_texts(["migraine", "erythema migrans"]).correct_word("migrane") == "migraine"  # not a stem's
+
+
+def test_a_drug_level_is_also_read_as_therapeutic_drug_monitoring():
+    assert "tacrolimus therapeutic drug monitoring" in anchors_for("tacrolimus level", "Lab")
+    assert "vancomycin therapeutic drug monitoring" in anchors_for("vancomycin trough", "Lab")
+    assert not any("monitoring" in a for a in anchors_for("sodium level", "Lab"))  # not a drug
+    assert not any("monitoring" in a for a in anchors_for("tacrolimus level", "Medicine"))

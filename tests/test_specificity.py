@@ -90,3 +90,11 @@ def test_with_and_without_and_opposite_positions_contradict():
     assert not contradicts("placenta previa with hemorrhage", "Hemorrhage due to placenta previa")
     assert contradicts("carcinoma of lower lobe of lung", "Carcinoma of upper lobe, bronchus or lung")
     assert contradicts("closed fracture of clavicle", "Open fracture of clavicle")
+
+
+def test_another_drug_is_another_test():
+    from ray_app.match.specificity import contradicts
+
+    assert contradicts("tacrolimus level", "Gentamicin level")
+    assert not contradicts("insulin level", "Insulin level")
+    assert not contradicts("tacrolimus level", "Therapeutic drug monitoring assay")  # names no drug

@@ -19,6 +19,7 @@ from ray_app.text.spell import Speller
 from ray_app.text.normalize import match_text
 from ray_app.text.wordform import variants as wordform_variants
 
+_LEVEL_WORDS = {"level", "levels", "concentration", "trough", "peak", "lvl"}
 _MEASURE_WORDS = {"measurement", "test", "level", "levels", "assay", "count", "panel", "screen", "screening",
                   "culture", "titer", "titre", "ratio", "rate", "profile", "study", "analysis"}
 
@@ -252,6 +253,11 @@ def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, expand
     elif entity_type == "Lab" and not _MEASURE_WORDS & set((expanded or base).split()):
         # SNOMED names lab tests "<analyte> measurement"; the bare analyte is a substance concept
         anchors.append(f"{(expanded and match_text(expanded)) or base} measurement")
+    if entity_type == "Lab" and _LEVEL_WORDS & set(base.split()):
+        # a drug's blood level is therapeutic drug monitoring, SNOMED CT's test where no drug-specific one exists
+        drugs = [w for w in base.split() if len(w) > 3 and w in lexicon()[0]]
+        if drugs:
+            anchors.append(f"{' '.join(drugs)} therapeutic drug monitoring")
     seen: set[str] = set()
     return [a for a in anchors if a and not (a in seen or seen.add(a))][:max_anchors]
 
