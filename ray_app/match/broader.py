@@ -4,7 +4,10 @@ Similarity cannot tell a broader concept from a different, more specific one: bo
 words. So the best ``broader_k`` codes are re-scored by what their matched string *adds* to the query
 (IDF mass of laterality, site, organism, method, population, "with ..." clauses the query did not say;
 ``match.specificity``), and a winner that adds nothing but does not state everything the query says is
-flagged ``broader_concept``.
+flagged ``broader_concept``. Two additions name a *different* concept outright and cost a fixed amount: a
+side the query did not state (``w_side``: with no side given, left and right are guesses) and another
+member of an exclusive group than the query's (``w_contradiction``: antibody for antigen, serum for urine,
+another drug).
 """
 from __future__ import annotations
 
