@@ -9,7 +9,12 @@ the ratio of median latencies (Serve at concurrency 1 / in-process).
 ``--variant NAME=section.key=value,...`` (repeatable) deploys each configuration in turn in the same run
 (e.g. the split torch app as the baseline, the fused ONNX app with and without the answer cache). Per
 variant: "first ask" = every distinct query once at concurrency 1 right after /v1/health reported ready
-(the cache is empty), then ``--requests`` cycled requests per concurrency level.
+(the cache is empty), then ``--requests`` cycled requests per concurrency level (after the first ask these
+are answer-cache hits: the warm figures).
+
+``--cold CSV`` (e.g. ../shared/data/eval/realistic_dev_gold.csv) adds cold figures: the file's distinct
+(text, type) pairs that are not page examples, split between the concurrency levels, each asked once (no
+cache hit), and the first part of them through the in-process engine.
 
     python benchmarks/bench_serve.py --index /work/acc/demo_index --requests 200 \
         --variant split-torch=serve.mode=split,model.backend=torch,serve.cache_size=0 \
