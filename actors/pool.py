@@ -94,11 +94,20 @@ class FusedActor(ReplicaActor):
 
         self.matcher = load_matcher(index_dir, config)  # no expander: the driver prepares the queries
         self.fault, self.calls = fault, 0
+        warm_tables(self.matcher)
 
     def map(self, queries: list):
         self.calls += 1
         _maybe_die(self.fault, "replica", self.calls)
         return self.matcher.match_batch(queries)
+
+
+def warm_tables(matcher) -> None:
+    """Build the per-system look-up tables the first chunk would otherwise build (the exact-string table):
+    at actor start they overlap the driver's own start-up instead of delaying the first results."""
+    if "exact" in matcher.cfg.sources:
+        for si in matcher.bundle.systems.values():
+            si.exact_rows  # noqa: B018 (a cached property)
 
 
 def fused_config(config):
@@ -112,7 +121,8 @@ def fused_config(config):
 
 
 class RayBackend:
-    """Actor pools started on first use (an input with nothing to match starts none)."""
+    """Actor pools: ``launch`` creates them without waiting (the file job calls it first, so they load while
+    the driver does), ``start`` waits until they are ready; a first ``submit`` does both if nobody did."""
 
     def __init__(self, index_dir: str, config, log=print):
         self.index_dir = str(resolve_index_dir(index_dir).resolve())  # one version for every actor of the job
@@ -125,8 +135,14 @@ class RayBackend:
         self.fault = fault_spec()
         self.nodes: dict[str, list[str]] = {"embedders": [], "replicas": []}  # node id per actor, pool order
         self.resent = 0  # chunks sent again after their actors' node left
+        self._ready = None  # the actors' ready calls between launch() and start()
+        self._gpus = 0.0
 
-    def start(self) -> None:
+    def launch(self) -> None:
+        """Create the actors without waiting for them: they load the model and the index while the driver
+        loads its expander and prepares the first block (``start`` waits for them)."""
+        if self.replicas:
+            return
         from .runtime import actor_args, embed_gpus, embed_pool_size, fused_pool_size, init_ray, pool_mode, replica_options
 
         ray = init_ray(self.config)
@@ -145,8 +161,19 @@ class RayBackend:
             rep_cls = ray.remote(ReplicaActor)
             self.replicas = [rep_cls.options(num_cpus=cfg.ray.replica_cpus, **actor_args(cfg), **opts)
                              .remote(self.index_dir, cfg, self.fault) for opts in replica_options(cfg)]
+        self._gpus = gpus
+        self._ready = [a.ready.remote() for a in self.embedders + self.replicas]
+
+    def start(self) -> None:
+        """Launch the actors (unless ``launch`` did) and wait until every one has loaded."""
+        import ray
+
+        self.launch()
+        if self._ready is None:
+            return
+        gpus, ready, self._ready = self._gpus, self._ready, None
         try:
-            nodes = ray.get([a.ready.remote() for a in self.embedders + self.replicas])
+            nodes = ray.get(ready)
         except ray.exceptions.RayActorError as exc:
             raise _actor_start_error(exc) from None
         self.nodes = {"embedders": nodes[:len(self.embedders)], "replicas": nodes[len(self.embedders):]}
@@ -158,7 +185,7 @@ class RayBackend:
         self.log(f"[map] placement: {json.dumps(self.nodes)}")
 
     def submit(self, queries: list):
-        if not self.replicas:
+        if not self.replicas or self._ready is not None:
             self.start()
         else:
             self._drop_dead_nodes()  # once per block: no new chunk for an actor whose node has left
@@ -229,7 +256,7 @@ class RayBackend:
 
             for a in self.embedders + self.replicas:
                 ray.kill(a)
-            self.embedders, self.replicas = [], []
+            self.embedders, self.replicas, self._ready = [], [], None
 
 
 class _Chunk:

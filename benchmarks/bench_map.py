@@ -14,6 +14,10 @@ first variant is the baseline of every ratio and of the code agreement. Default:
     python benchmarks/bench_map.py --catalog ... --index IDX --build-rows 0 --repeats 3 \
         --variant local-torch=local:model.backend=torch --variant local-onnx=local \
         --variant ray-split-torch=ray:model.backend=torch,ray.mode=split --variant ray-fused-onnx=ray
+
+``--steady`` also separates start-up from the steady state: per variant the engine is loaded once (in this
+process, or the Ray actor pool: timed as start-up, the first mapping as the warm one), then the same rows are
+mapped ``--repeats`` more times through ``batch.driver.Mapper`` (no result cache), variants interleaved.
 """
 from __future__ import annotations
 
@@ -92,6 +96,55 @@ def timed(fn, repeats: int):
     return statistics.median(times), result
 
 
+def steady(index: str, df: pd.DataFrame, variants: list, args) -> dict:
+    """Start-up (engine load / actor pool start, then the first mapping) and steady-state distinct/s."""
+    from actors.pool import RayBackend
+    from ray_app.batch.backend import LocalBackend
+    from ray_app.batch.driver import Mapper
+    from ray_app.engine import load_engine
+    from ray_app.text.expand import load_expander
+
+    texts, types = df["Input Entity Description"].tolist(), df["Entity Type"].tolist()
+    runs: dict[str, dict] = {}
+    for name, path, overrides in variants:
+        vcfg = load_config(None, [*args.set, *overrides])
+        t0 = time.perf_counter()
+        if path == "local":
+            engine = load_engine(index, vcfg)
+            backend, expander = LocalBackend(engine.matcher, vcfg.ray.embed_batch_size), engine.expander
+        else:  # as the file job: the actors load the engine while the driver loads the expander
+            backend = RayBackend(index, vcfg, log=lambda m: None)
+            backend.launch()
+            expander = load_expander(index, vcfg.model.path)
+            backend.start()
+        load = time.perf_counter() - t0
+        mapper = Mapper(backend, vcfg, expander)
+        t0 = time.perf_counter()
+        n = len(mapper.map(texts, types).prepared.queries)
+        runs[name] = {"backend": backend, "mapper": mapper, "load_s": load, "first_s": time.perf_counter() - t0,
+                      "times": [], "distinct": n}
+    for _ in range(args.repeats):
+        for name, r in runs.items():
+            t0 = time.perf_counter()
+            r["mapper"].map(texts, types)
+            r["times"].append(time.perf_counter() - t0)
+    base = variants[0][0]
+    out = {}
+    print(f"steady state: {runs[base]['distinct']:,} distinct queries per mapping, median of {args.repeats} "
+          f"interleaved rounds after a first (warm-up) mapping")
+    print(f"| variant | start-up s | first mapping s | steady s | distinct/s | × {base} |")
+    print("|---|---|---|---|---|---|")
+    for name, r in runs.items():
+        t = statistics.median(r["times"])
+        out[name] = {"startup_s": round(r["load_s"], 2), "first_s": round(r["first_s"], 2), "steady_s": round(t, 2),
+                     "distinct_per_s": round(r["distinct"] / t, 1), "all_steady_s": [round(x, 2) for x in r["times"]],
+                     "ratio": round(statistics.median(runs[base]["times"]) / t, 3)}
+        print(f"| {name} | {r['load_s']:.1f} | {r['first_s']:.1f} | {t:.2f} | {out[name]['distinct_per_s']:.0f} | "
+              f"{out[name]['ratio']:.2f}× |")
+        r["backend"].close()
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--catalog", nargs="+", required=True)
@@ -102,6 +155,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--set", action="append", default=[])
     ap.add_argument("--variant", action="append", help="NAME=local|ray[:section.key=value,...] (repeatable)")
+    ap.add_argument("--steady", action="store_true", help="also time start-up and the steady state apart")
     ap.add_argument("--json", help="write the figures here too")
     args = ap.parse_args()
     os.environ.setdefault("HARMONIZE_PROGRESS", "0")
@@ -165,6 +219,8 @@ def main() -> int:
         figures["map"]["variants"][name] = v
         print(f"| {name} | {path} | {','.join(overrides) or '-'} | {t:.1f} | {v['rows_per_s']:.0f} | "
               f"{v['distinct_per_s']:.0f} | {v['ratio']:.2f}× | {same:.1%} |")
+    if args.steady:
+        figures["steady"] = steady(index, df, variants, args)
     print(json.dumps(figures, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))

@@ -43,9 +43,13 @@ def run(index_dir: str, input_path: str, output_path: str, config: Config, log=_
 
         llm = make_llm_stage(config, index_dir, log=log)
     try:
-        stats = map_stream(input_path, output_path, backend, config, expander=load_expander(index_dir, config.model.path),
-                           index_meta=meta, log=log, engine="ray", sidecar=run_sidecar(index_dir, meta, config),
-                           llm=llm, memory=mem, **kwargs)
+        # the actors load the model and the index while this process loads the expander and reads the first
+        # block (an input with nothing to match then pays for actors it does not use: seconds, once). A thread
+        # for the expander during ray.init was tried: on 2 cores both slowed (the GIL), no gain
+        backend.launch()
+        expander = load_expander(index_dir, config.model.path)
+        stats = map_stream(input_path, output_path, backend, config, expander=expander, index_meta=meta, log=log,
+                           engine="ray", sidecar=run_sidecar(index_dir, meta, config), llm=llm, memory=mem, **kwargs)
     finally:
         backend.close()
         if mem is not None:

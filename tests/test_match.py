@@ -111,3 +111,31 @@ def test_word_formation_and_dictionary_reach_the_anchors(engine, config):
     assert "appendectomy" in q[0].anchors
     assert any("nausea" in a and "vomiting" in a for a in q[1].anchors)
     assert top(engine, config, "appendix removal surgery", "Procedure").code == "80146002"
+
+
+def test_repeated_cells_keep_their_own_flags_and_types(config):
+    """Rows are normalized once per distinct cell: 1, 1.0, True and "1" stay different cells (equal as
+    dict keys), each row owns its flag list, and an unhashable cell is still mapped on its own."""
+    texts = [1, 1.0, True, "1", 1, ["a", "b"], "Asthma", "Asthma"]
+    types = ["Lab", "Lab", "Lab", "Lab", "Alien", "Lab", "Diagnosis", "diagnosis"]
+    p = prepare(texts, types, config)
+    assert [q.text for q in p.queries] == ["1", "1.0", "True", "['a', 'b']", "Asthma"]
+    assert p.row_qid.tolist() == [0, 1, 2, 0, -1, 3, 4, 4]
+    assert p.row_flags[0] == ["non_string_input"] and p.row_flags[3] == []
+    assert p.row_flags[4] == ["non_string_input", "unknown_entity_type"]
+    p.row_flags[0].append("x")
+    assert p.row_flags[1] == ["non_string_input"] and "x" not in p.row_flags[4]
+
+
+def test_anchors_built_later_are_the_same(engine, config):
+    """The file job builds anchors only for the queries its cache does not know (``expand`` after
+    ``prepare(anchors=False)``): the same anchors and drug parse as building them at once."""
+    from ray_app.batch.prepare import expand
+
+    texts = ["appendix removal surgery", "n/v/d", "metformin 500 mg tab", "hemoglobin a1c mesurement"]
+    types = ["Procedure", "Diagnosis", "Medicine", "Lab"]
+    now = prepare(texts, types, config, engine.expander).queries
+    later = prepare(texts, types, config, engine.expander, anchors=False).queries
+    assert all(not q.anchors and q.drug is None for q in later)
+    expand(later, config, engine.expander)
+    assert [(q.key, q.anchors, q.drug) for q in later] == [(q.key, q.anchors, q.drug) for q in now]

@@ -35,7 +35,7 @@ from ray_app.batch.assemble import output_columns, row_results
 from ray_app.batch.cache import ResultCache
 from ray_app.batch.files import join, read_bytes, sha256, write_atomic
 from ray_app.batch.manifest import config_fingerprint, index_fingerprint, open_manifest
-from ray_app.batch.prepare import Prepared, prepare
+from ray_app.batch.prepare import Prepared, expand, prepare
 from ray_app.batch.progress import Progress, want_bar
 from ray_app.batch.sink import CACHE_DIR, PART, OutputLayout, combine, merge_parts, write_parquet_bytes
 from ray_app.batch.source import Source
@@ -78,7 +78,10 @@ class Mapper:
 
     def plan(self, texts: list, types: list, memo: bool = True) -> Pending:
         """Prepare and dedupe (within the batch, and against the cache); nothing is submitted yet."""
-        prepared = prepare(texts, types, self.config, self.expander)
+        # with a result cache (the file job) only the queries the backend will match need anchors: in a
+        # feed's later blocks most distinct queries are known, and expanding them was the driver's main cost
+        lazy = self.cache is not None
+        prepared = prepare(texts, types, self.config, self.expander, anchors=not lazy)
         found, retired = self.memory.lookup(prepared.queries) if self.memory is not None else ({}, set())
         keys = [q.key for q in prepared.queries]
         if self.cache is not None:
@@ -86,6 +89,8 @@ class Mapper:
         if memo and self.memo is not None:
             found.update(self.memo.get_many([k for k in keys if k not in found]))
         new = [q for q in prepared.queries if q.key not in found and q.key not in self.in_flight]
+        if lazy:
+            expand(new, self.config, self.expander)
         if self.cache is not None:
             self.in_flight.update(q.key for q in new)
         return Pending(prepared, found, new, retired=retired, memo=memo)

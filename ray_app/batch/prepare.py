@@ -50,29 +50,50 @@ def query_key(match: str, entity_type: str) -> str:
     return f"{match}\x1f{entity_type}"
 
 
-def prepare(texts: list, types: list, config: Config, expander: QueryExpander | None = None) -> Prepared:
+def prepare(texts: list, types: list, config: Config, expander: QueryExpander | None = None,
+            anchors: bool = True) -> Prepared:
     """Normalize, flag and dedupe input rows; build each distinct query's anchors with ``expander``
-    (the index's speller and acronyms: ``text.expand.load_expander``)."""
+    (the index's speller and acronyms: ``text.expand.load_expander``). ``anchors=False`` leaves them (and
+    the drug parse) to ``expand``: the file job builds them only for the queries its cache does not know."""
     max_chars = config.match.max_chars
     qids: dict[str, int] = {}
     queries: list[Query] = []
     row_qid = np.full(len(texts), -1, dtype=np.int64)
     row_system, row_flags = [], []
+    seen: dict = {}  # a repeated cell (feeds repeat: Zipf) is normalized once; the type is part of the key
     for i, (raw, raw_type) in enumerate(zip(texts, types)):
-        text, flags = coerce_input(raw, max_chars)
-        etype = canonical_entity_type(raw_type)
-        if etype is None:
-            flags.append("unknown_entity_type")
+        memo = (type(raw), raw, type(raw_type), raw_type)  # 1 == 1.0 == True as dict keys; their texts differ
+        try:
+            done = seen.get(memo)
+        except TypeError:  # an unhashable cell: normalized on its own
+            memo, done = None, None
+        if done is None:
+            text, flags = coerce_input(raw, max_chars)
+            etype = canonical_entity_type(raw_type)
+            if etype is None:
+                flags.append("unknown_entity_type")
+            key = query_key(match_text(text), etype) if etype is not None and text else None
+            done = (text, flags, etype, key)
+            if memo is not None:
+                seen[memo] = done
+        text, flags, etype, key = done
         row_system.append(ENTITY_SYSTEM.get(etype, ""))
-        row_flags.append(flags)
-        if etype is None or not text:
+        row_flags.append(list(flags))  # each row owns its flag list
+        if key is None:
             continue
-        key = query_key(match_text(text), etype)
         qid = qids.get(key)
         if qid is None:
             qid = qids[key] = len(queries)
-            drug = parse_query(text) if etype == "Medicine" else None
-            queries.append(Query(qid, key, text, etype, ENTITY_SYSTEM[etype],
-                                 configured_anchors(text, etype, config.match, expander, drug), drug))
+            queries.append(Query(qid, key, text, etype, ENTITY_SYSTEM[etype]))
+            if anchors:
+                expand([queries[-1]], config, expander)
         row_qid[i] = qid
     return Prepared(queries, row_qid, row_system, row_flags)
+
+
+def expand(queries: list[Query], config: Config, expander: QueryExpander | None = None) -> list[Query]:
+    """Each query's drug parse (medicines) and anchors (the query plus its expansions), in place."""
+    for q in queries:
+        q.drug = parse_query(q.text) if q.entity_type == "Medicine" else None
+        q.anchors = configured_anchors(q.text, q.entity_type, config.match, expander, q.drug)
+    return queries
