@@ -60,9 +60,12 @@ def live(ray_local, demo_index):
 
 
 def wait(driver, cond, timeout=60, what="condition"):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: cond(d), message=what)
+    # the page re-renders its result list on every answer: an element found a moment ago may be gone
+    return WebDriverWait(driver, timeout, poll_frequency=0.2, ignored_exceptions=(StaleElementReferenceException,)
+                         ).until(lambda d: cond(d), message=what)
 
 
 def click(driver, element):
