@@ -55,8 +55,10 @@ def current_version(root: str | Path) -> str | None:
 
 
 def versions(root: str | Path) -> list[str]:
-    """Finished versions (directories with meta.json), oldest first."""
-    return sorted(d.name for d in Path(root).iterdir() if d.is_dir() and not d.is_symlink() and (d / META).exists())
+    """Finished versions (directories with meta.json), oldest first: by when meta.json was written, since
+    builds within one second differ only by their catalog slug, which does not sort by time."""
+    done = [d for d in Path(root).iterdir() if d.is_dir() and not d.is_symlink() and (d / META).exists()]
+    return [d.name for d in sorted(done, key=lambda d: ((d / META).stat().st_mtime_ns, d.name))]
 
 
 def new_version_dir(root: str | Path, catalog_version: str) -> Path:
