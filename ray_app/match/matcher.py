@@ -98,7 +98,9 @@ class Matcher:
         """The entity type's kind prior, with the kind the input itself states ("fh: asthma": a situation)
         as expected as the type's own kinds."""
         prior = self.kind_priors.get(q.entity_type)
-        own = stated_kind(" | ".join([q.text, *q.direct_anchors])) if prior is not None and self.cfg.stated_kind else None
+        if prior is None or not self.cfg.stated_kind:
+            return prior
+        own = stated_kind(" | ".join([q.text, *q.direct_anchors]))
         if own is None:
             return prior
         prior = prior.copy()

@@ -74,14 +74,6 @@ def _words(text: str | Sequence[str]) -> list[tuple[str, str, bool]]:
     return out
 
 
-def _drugs_in(words: set[str]) -> set[str]:
-    """The generic names of the drug names among one-word tokens (the drug dictionary's variants)."""
-    from ray_app.text.drugs import lexicon
-
-    to_generic = lexicon()[0]
-    return {to_generic[w] for w in words if len(w) > 3 and w in to_generic}
-
-
 def _raw_words(text: str | Sequence[str]) -> set[str]:
     return set(_TOKEN.findall(text.lower())) if isinstance(text, str) else {w.lower() for w in text}
 
@@ -171,7 +163,9 @@ def contradicts(query: str | Sequence[str], cand: str | Sequence[str], expander:
     _, q_states, _ = _words_and_side(query, expander)
     _, c_states, _ = _words_and_side(cand, expander)
     q_raw, c_raw = _raw_words(query), _raw_words(cand)
-    said, named = _drugs_in(q_raw), _drugs_in(c_raw)
+    from ray_app.text.drugs import named_drugs
+
+    said, named = set(named_drugs(q_raw).values()), set(named_drugs(c_raw).values())
     if said and named and not said & named:
         return True  # "Gentamicin level" for "tacrolimus level": another drug is another test
     if ("with" in q_raw) != ("without" in q_raw) and ("with" in c_raw) != ("without" in c_raw) \

@@ -257,6 +257,13 @@ def lexicon() -> tuple[dict[str, str], set[str]]:
     return to_generic, brands
 
 
+def named_drugs(words) -> dict[str, str]:
+    """The words that are drug names (in order), each with its US generic ("tacrolimus level" ->
+    {"tacrolimus": "tacrolimus"}); short words are left out (too many 3-letter variants are English)."""
+    to_generic = lexicon()[0]
+    return {w: to_generic[w] for w in words if len(w) > 3 and w in to_generic}
+
+
 def _gloss(text: str, to_generic: dict[str, str]) -> tuple[str, str | None]:
     """'ezetimibe (zetia) 10 mg' -> ('ezetimibe 10 mg', 'zetia'): a name in parentheses after a generic is the
     record's display gloss, so the prescriber chose the generic, not the brand. Kept when the words before it

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ray_app.text.abbreviations import CURATED, expand_text
-from ray_app.text.drugs import lexicon, parse_query
+from ray_app.text.drugs import lexicon, named_drugs, parse_query
 from ray_app.text.sig import strip_sig
 from ray_app.text.spell import Speller
 from ray_app.text.normalize import match_text
@@ -255,7 +255,7 @@ def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, expand
         anchors.append(f"{(expanded and match_text(expanded)) or base} measurement")
     if entity_type == "Lab" and _LEVEL_WORDS & set(base.split()):
         # a drug's blood level is therapeutic drug monitoring, SNOMED CT's test where no drug-specific one exists
-        drugs = [w for w in base.split() if len(w) > 3 and w in lexicon()[0]]
+        drugs = list(named_drugs(base.split()))
         if drugs:
             anchors.append(f"{' '.join(drugs)} therapeutic drug monitoring")
     seen: set[str] = set()
