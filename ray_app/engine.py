@@ -20,8 +20,21 @@ def check_index(index_dir: str, config: Config) -> dict:
 
 
 def load_bundle(index_dir: str, config: Config, model_fp: str | None = None) -> IndexBundle:
+    """The one place every in-process driver, actor and Serve replica loads an index (so also where
+    ``index.faiss_threads`` is applied)."""
+    set_faiss_threads(config.index.faiss_threads)
     return IndexBundle.load(index_dir, model_fingerprint=model_fp, ef_search=config.index.hnsw_ef_search,
                             nprobe=config.index.ivf_nprobe, mmap=config.index.mmap)
+
+
+def set_faiss_threads(threads: int) -> None:
+    """FAISS's OpenMP threads for this process (``index.faiss_threads``; 0 leaves them as they are)."""
+    if threads < 0:
+        raise ValueError(f"index.faiss_threads must be >= 0 (0 = FAISS's default), got {threads}")
+    if threads:
+        import faiss
+
+        faiss.omp_set_num_threads(int(threads))
 
 
 @dataclass

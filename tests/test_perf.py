@@ -145,3 +145,29 @@ def test_pool_mode_follows_the_cluster(monkeypatch):
     cfg.ray.mode = "gpu"
     with pytest.raises(ValueError, match="ray.mode"):
         pool_mode(cfg)
+
+
+def test_faiss_threads_knob_applies_where_an_index_loads(tiny_index, embedder):
+    """``index.faiss_threads`` sets FAISS's OpenMP threads when an index loads (engine.load_bundle: map --local,
+    query, eval, Serve, actors); 0 leaves them; a negative count is refused."""
+    import faiss
+
+    from ray_app.config import load_config
+    from ray_app.engine import load_bundle
+    from ray_app.match.matcher import Matcher
+
+    before = faiss.omp_get_max_threads()
+    try:
+        for threads in (1, 2):
+            cfg = load_config(None, [f"index.faiss_threads={threads}"])
+            matcher = Matcher(load_bundle(tiny_index, cfg, embedder.fingerprint), cfg, embedder)
+            assert faiss.omp_get_max_threads() == threads
+            assert matcher.bundle.systems["SNOMEDCT_US"].faiss_index.ntotal > 0
+        faiss.omp_set_num_threads(3)
+        load_bundle(tiny_index, load_config(None, ["index.faiss_threads=0"]), embedder.fingerprint)
+        assert faiss.omp_get_max_threads() == 3  # 0: FAISS's own setting stays
+        assert Config().index.faiss_threads == 1  # the default fits a 2-core machine
+        with pytest.raises(ValueError, match="index.faiss_threads"):
+            load_config(None, ["index.faiss_threads=-1"])
+    finally:
+        faiss.omp_set_num_threads(before)
