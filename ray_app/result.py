@@ -29,7 +29,10 @@ class Signals:
     llm: float = field(default=0.0, **doc("LLM expansion blend (description, keywords, query, STYs); 0 without one"))
 
     def rounded(self) -> "Signals":
-        return Signals(**{f.name: round(float(getattr(self, f.name)), 4) for f in fields(self)})
+        return Signals(*(round(float(getattr(self, n)), 4) for n in _SIGNAL_NAMES))
+
+
+_SIGNAL_NAMES = tuple(f.name for f in fields(Signals))  # once: fields() per candidate was a visible cost
 
 
 @dataclass

@@ -260,6 +260,15 @@ class SystemIndex:
         """match text -> the rows that have it (the ``exact`` candidate source)."""
         return pd.Series(np.arange(self.n_rows)).groupby(self.table["match_text"].to_numpy()).indices
 
+    @cached_property
+    def context_bits(self):
+        """Per row, the meaning-changing words its match text says (``match.score.context_bits``), read on
+        first use (``match.rowmemo``): the context penalty was recomputed per row for every query."""
+        from ray_app.match.rowmemo import RowMemo
+        from ray_app.match.score import context_bits
+
+        return RowMemo(self.n_rows, lambda rows: context_bits([self.row_text[r] for r in rows]), np.uint64)
+
 
 class IndexBundle:
     def __init__(self, root: Path, meta: dict, systems: dict[str, SystemIndex], sty: list[str]):

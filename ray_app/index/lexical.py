@@ -54,6 +54,7 @@ class LexicalIndex:
         self.row_ptr, self.row_terms, self.row_mass, self.row_bm25 = row_ptr, row_terms, row_mass, row_bm25
         self.post_ptr, self.post_rows = post_ptr, post_rows
         self.unknown_idf = float(idf.max()) if len(idf) else 1.0  # an unseen word is as telling as the rarest
+        self._stem_idf: dict[str, float] = {}
 
     # ------------------------------------------------------------------------------------------ build
     @classmethod
@@ -102,6 +103,17 @@ class LexicalIndex:
         return len(self.row_mass)
 
     # ------------------------------------------------------------------------------------------ query
+    def idf_of(self, stem_: str) -> float:
+        """IDF of one stem (unknown: the rarest word's), memoized for known stems: broader re-scoring asks it
+        per word of every candidate and anchor, and a numpy scalar read per word was a visible cost."""
+        v = self._stem_idf.get(stem_)
+        if v is None:
+            i = self.vocab.get(stem_)
+            if i is None:
+                return float(self.unknown_idf)
+            v = self._stem_idf[stem_] = float(self.idf[i])
+        return v
+
     def query(self, text: str) -> tuple[np.ndarray, float]:
         """Known term ids of a match text and its IDF mass (unknown words count, at the rarest word's IDF)."""
         words = tokens(text)

@@ -18,17 +18,12 @@ from ray_app.match.candidates import Pool
 from ray_app.match.specificity import adds_side, contradicts, coverage
 
 
-def _idf(si):
-    lex = si.lexical
-    return lambda s: float(lex.idf[lex.vocab[s]]) if s in lex.vocab else float(lex.unknown_idf)
-
-
 def refine(si, pool: Pool, agg: CodeScores, anchors: list[str], cfg) -> tuple[CodeScores, dict[int, float]]:
     """``agg`` with the top codes penalised by ``w_added`` x (added / query mass), and per re-scored code
     the share of the query it covers (for the ``broader_concept`` flag)."""
     if cfg.w_added <= 0 or cfg.broader_k <= 0 or not len(agg.score):
         return agg, {}
-    idf = _idf(si)
+    idf = si.lexical.idf_of
     order = np.argsort(-agg.score, kind="stable")
     top = order[: cfg.broader_k]
     # re-ranking happens among the best codes only: none of them falls below the first code not re-scored

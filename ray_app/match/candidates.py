@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from ray_app.arrays import concat_ranges
 
@@ -47,20 +46,32 @@ def dense(si, dist: np.ndarray, ids: np.ndarray, limit: int) -> list[int]:
     hit, score = hit[ok], dist.ravel()[ok]
     if not len(hit):
         return []
-    # per-code max in numpy (pandas' groupby was a third of the time here), then pandas' sort_values on the
-    # same (ascending code, max) series groupby-max gave: the order (ties included) the engine always used
+    # per-code max in numpy (pandas' groupby was a third of the time here), then the order pandas'
+    # sort_values(ascending=False) gave on the same (ascending code, max) series: the engine's order, ties included
     codes, inv = np.unique(si.row_code[hit], return_inverse=True)
     best = np.full(len(codes), -np.inf, dtype=score.dtype)
     np.maximum.at(best, inv, score)
-    return pd.Series(best, index=codes).sort_values(ascending=False).index.tolist()[:limit]
+    return codes[descending(best)][:limit].tolist()
+
+
+def descending(values: np.ndarray) -> np.ndarray:
+    """The order ``pd.Series(values).sort_values(ascending=False)`` gives (pandas' nargsort: reverse, quicksort,
+    reverse), without building two Series per query (half of this stage's time); NaN last, as there."""
+    nan = np.isnan(values)
+    if nan.any():
+        return np.r_[np.flatnonzero(~nan)[descending(values[~nan])], np.flatnonzero(nan)]
+    idx = np.arange(len(values))[::-1]
+    return idx[values[::-1].argsort(kind="quicksort")][::-1]
 
 
 def lexical(si, lex_q: list[tuple[np.ndarray, float]], k: int, skip: np.ndarray | None = None) -> list[int]:
     """BM25's best rows per anchor, as codes."""
-    if k <= 0:
+    if k <= 0 or not lex_q:
         return []
-    return list(dict.fromkeys(int(si.row_code[r]) for ids, _ in lex_q for r in si.lexical.retrieve(ids, k)
-                              if skip is None or not skip[r]))
+    rows = np.concatenate([si.lexical.retrieve(ids, k) for ids, _ in lex_q])
+    if skip is not None:
+        rows = rows[~skip[rows]]
+    return list(dict.fromkeys(si.row_code[rows].tolist()))
 
 
 def pool(si, proposed: dict[str, list[int]], max_strings: int, code_end: np.ndarray | None = None) -> Pool:

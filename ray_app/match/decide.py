@@ -20,21 +20,23 @@ INGREDIENT_TTYS = ("IN", "PIN", "MIN", "BN")
 
 
 def candidates(si, pool: Pool, sig: RowSignals, agg: CodeScores, top_k: int) -> list[Candidate]:
-    out = []
-    for rank, c in enumerate(np.argsort(-agg.score, kind="stable")[: max(top_k, 1)], 1):
-        b = agg.best[c]
-        row = int(pool.rows[b])
-        disp = int(si.code_start[pool.codes[c]])
-        if si.row_tty_rank[row] == si.row_tty_rank[disp]:
-            disp = row  # equally preferred names: show the one that matched
-        out.append(Candidate(
-            rank=rank, system=si.system, code=str(si.codes[pool.codes[c]]), description=str(si.row_str[disp]),
-            sty=str(si.row_sty_name[disp]), tty=str(si.row_tty[disp]), score=round(float(agg.score[c]), 4),
-            signals=Signals(dense=sig.dense[b], fuzzy=sig.fuzzy[b], lexical=sig.lexical[b], sty=sig.sty[b],
-                            agreement=agg.second[c], drug=sig.drug[b],
-                            llm=sig.llm[b] if sig.llm is not None else 0.0).rounded(),
-            matched=str(si.row_str[row]), via=list(pool.via[c])))
-    return out
+    top = np.argsort(-agg.score, kind="stable")[: max(top_k, 1)]
+    b = agg.best[top]
+    rows, code_ids = pool.rows[b], pool.codes[top]
+    disp = si.code_start[code_ids]
+    disp = np.where(si.row_tty_rank[rows] == si.row_tty_rank[disp], rows, disp)  # equally preferred: the matched
+    # one gather per column, then plain Python values: per-candidate numpy scalar reads were most of this stage
+    llm = sig.llm[b].tolist() if sig.llm is not None else [0.0] * len(top)
+    cols = zip(top.tolist(), agg.score[top].tolist(), sig.dense[b].tolist(), sig.fuzzy[b].tolist(),
+               sig.lexical[b].tolist(), sig.sty[b].tolist(), agg.second[top].tolist(), sig.drug[b].tolist(), llm,
+               si.codes[code_ids], si.row_str[disp], si.row_sty_name[disp], si.row_tty[disp], si.row_str[rows])
+    return [Candidate(
+        rank=rank, system=si.system, code=str(code), description=str(desc), sty=str(sty), tty=str(tty),
+        score=round(score, 4), signals=Signals(dense=dense, fuzzy=fuzzy, lexical=lexical, sty=fit, agreement=second,
+                                               drug=drug, llm=llm_).rounded(),
+        matched=str(matched), via=list(pool.via[c]))
+        for rank, (c, score, dense, fuzzy, lexical, fit, second, drug, llm_, code, desc, sty, tty, matched)
+        in enumerate(cols, 1)]
 
 
 def decide(cands: list[Candidate], review_threshold: float, drug_q=None, no_match_threshold: float = 0.0,

@@ -49,6 +49,28 @@ CONTEXT_WORDS = frozenset({
 })
 
 
+_CONTEXT_BIT = {w: 1 << i for i, w in enumerate(sorted(CONTEXT_WORDS))}  # 58 words: one uint64 per row
+
+
+def context_bits(texts: list[str]) -> np.ndarray:
+    """Per text, the ``CONTEXT_WORDS`` it says (its whitespace words) as bits of a uint64."""
+    out = np.zeros(len(texts), dtype=np.uint64)
+    for i, t in enumerate(texts):
+        bits = 0
+        for w in CONTEXT_WORDS.intersection(t.split()):
+            bits |= _CONTEXT_BIT[w]
+        out[i] = bits
+    return out
+
+
+def context_count(row_bits: np.ndarray, query_words: set[str]) -> np.ndarray:
+    """``context_penalty`` from the rows' ``context_bits``: the words a row says that the query did not."""
+    said = 0
+    for w in CONTEXT_WORDS.intersection(query_words):
+        said |= _CONTEXT_BIT[w]
+    return np.bitwise_count(row_bits & ~np.uint64(said)).astype(np.float32)
+
+
 def context_penalty(query_words: set[str], candidate_texts: list[str]) -> np.ndarray:
     """Count of meaning-changing words each candidate adds to the query (0, 1, 2, ...)."""
     out = np.zeros(len(candidate_texts), dtype=np.float32)

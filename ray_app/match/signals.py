@@ -13,7 +13,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from ray_app.match.candidates import Pool
-from ray_app.match.score import context_penalty
+from ray_app.match.score import context_count
 
 
 @dataclass
@@ -59,7 +59,7 @@ def compute(si, pool: Pool, anchors: list[str], avecs: np.ndarray, lex_q, sty: n
     context = np.zeros(len(rows), dtype=np.float32)
     if cfg.w_context:
         qwords = {w for a in anchors for w in a.split()}
-        context = np.minimum(context_penalty(qwords, texts), 2.0)
+        context = np.minimum(context_count(si.context_bits.get(rows), qwords), 2.0)
     drug = drug_fit if drug_fit is not None else np.zeros(len(rows), dtype=np.float32)
     return RowSignals(dense=dense, fuzzy=fuzzy, lexical=lexical, sty=sty, drug=drug, context=context)
 

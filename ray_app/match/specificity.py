@@ -160,20 +160,34 @@ def adds_side(query: str | Sequence[str], cand: str | Sequence[str], expander: E
 def contradicts(query: str | Sequence[str], cand: str | Sequence[str], expander: Expander = default_expander) -> bool:
     """The query states one word of an ``EXCLUSIVE`` group and the candidate another, not the query's:
     "HIV-1 antibody assay" for "reactive hiv-1 antigen", "Glucose measurement, serum" for "urine glucose"."""
-    _, q_states, _ = _words_and_side(query, expander)
-    _, c_states, _ = _words_and_side(cand, expander)
-    q_raw, c_raw = _raw_words(query), _raw_words(cand)
+    q_drugs, q_with, q_without, q_groups = _exclusive_of(query, expander)
+    c_drugs, c_with, c_without, c_groups = _exclusive_of(cand, expander)
+    if q_drugs and c_drugs and not q_drugs & c_drugs:
+        return True  # "Gentamicin level" for "tacrolimus level": another drug is another test
+    if q_with != q_without and c_with != c_without and q_with != c_with:
+        return True  # "placenta previa with hemorrhage" is not "... without hemorrhage"
+    return any(said and named and not said & named for said, named in zip(q_groups, c_groups))
+
+
+def _exclusive_of(text: str | Sequence[str], expander: Expander):
+    if isinstance(text, str) and expander is default_expander:
+        return _text_exclusive(text)
+    return _exclusive(text, expander)
+
+
+@lru_cache(maxsize=65_536)
+def _text_exclusive(text: str):
+    """``_exclusive`` of one text with the default expander, cached: the same candidate strings are read
+    against every anchor of every query (the set work here was most of the broader re-scoring's time)."""
+    return _exclusive(text, default_expander)
+
+
+def _exclusive(text: str | Sequence[str], expander: Expander):
+    """What ``contradicts`` compares of one side: the drugs it names, whether it says "with" / "without",
+    and per ``EXCLUSIVE`` group the members it states."""
     from ray_app.text.drugs import named_drugs
 
-    said, named = set(named_drugs(q_raw).values()), set(named_drugs(c_raw).values())
-    if said and named and not said & named:
-        return True  # "Gentamicin level" for "tacrolimus level": another drug is another test
-    if ("with" in q_raw) != ("without" in q_raw) and ("with" in c_raw) != ("without" in c_raw) \
-            and ("with" in q_raw) != ("with" in c_raw):
-        return True  # "placenta previa with hemorrhage" is not "... without hemorrhage"
-    for group in EXCLUSIVE:
-        said = {i for i, m in enumerate(group) if m & q_states}
-        named = {i for i, m in enumerate(group) if m & c_states}
-        if said and named and not said & named:
-            return True
-    return False
+    _, states, _ = _words_and_side(text, expander)
+    raw = _raw_words(text)
+    groups = tuple(frozenset(i for i, m in enumerate(group) if m & states) for group in EXCLUSIVE)
+    return frozenset(named_drugs(raw).values()), "with" in raw, "without" in raw, groups
