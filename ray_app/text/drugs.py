@@ -221,6 +221,7 @@ def _form_typo(text: str, duration: int | None) -> tuple[str | None, str]:
     return _form(" ".join([*words[:-1], syn]), duration) if syn else (None, text)
 
 
+@lru_cache(maxsize=4096)  # pure, and called per catalog row of every medicine query's ingredients
 def form_family(form: str | None) -> str | None:
     if not form:
         return None
