@@ -145,7 +145,7 @@ def test_fast_ranking_pieces_equal_what_they_replaced(matcher):
     """The per-query shortcuts give what they replaced: pandas' descending order (ties, NaN), the context
     penalty from per-row bits, the exclusive-group test from cached per-text profiles."""
     from ray_app.match.candidates import descending
-    from ray_app.match.score import context_count, context_penalty
+    from ray_app.match.score import context_bits, context_count, context_penalty
     from ray_app.match.specificity import contradicts
 
     rng = np.random.default_rng(3)
@@ -154,14 +154,15 @@ def test_fast_ranking_pieces_equal_what_they_replaced(matcher):
         assert descending(v).tolist() == pd.Series(v).sort_values(ascending=False).index.tolist()
     texts = ["family history of asthma", "asthma", "no chronic pain without relief", "acute on chronic",
              "suspected allergy reaction due to drug", ""]
+    si = matcher.bundle.systems["SNOMEDCT_US"]
     for q in ({"history"}, {"chronic", "acute"}, set(), {"asthma"}):
-        assert context_count(matcher.bundle.systems["SNOMEDCT_US"].context_bits.get(np.arange(3)), q).tolist() == \
-            context_penalty(q, [matcher.bundle.systems["SNOMEDCT_US"].row_text[r] for r in range(3)]).tolist()
-        from ray_app.match.score import context_bits
-
+        rows = np.arange(si.n_rows)[::-1]
+        assert context_count(si.context_bits.get(rows), q).tolist() == \
+            context_penalty(q, [si.row_text[r] for r in rows]).tolist()
         assert context_count(context_bits(texts), q).tolist() == context_penalty(q, texts).tolist()
     pairs = [("urine glucose", "Glucose measurement, serum"), ("reactive hiv-1 antigen", "HIV-1 antibody assay"),
-             ("tacrolimus level", "Gentamicin level"), ("placenta previa with hemorrhage", "placenta previa without hemorrhage"),
+             ("tacrolimus level", "Gentamicin level"),
+             ("placenta previa with hemorrhage", "placenta previa without hemorrhage"),
              ("glucose", "Glucose measurement, serum")]
     assert [contradicts(q, c) for q, c in pairs] == [True, True, True, True, False]
     assert [contradicts(q, c) for q, c in pairs] == [True, True, True, True, False]  # again, from the cache
