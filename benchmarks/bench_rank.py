@@ -18,8 +18,9 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# appended, not prepended: PYTHONPATH=TREE picks the engine under test (e.g. a `git archive` of the base)
+sys.path.append(str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent))
 
 
 def main() -> int:
@@ -74,7 +75,9 @@ def main() -> int:
         if prof is not None:
             prof.disable()
             prof.dump_stats(args.profile)
-    print(json.dumps({"queries": len(queries), "encode_s": round(encode_s, 2), "rank_wall_cpu_s": times,
+    import ray_app
+
+    print(json.dumps({"engine": str(Path(ray_app.__file__).parent), "queries": len(queries), "encode_s": round(encode_s, 2), "rank_wall_cpu_s": times,
                       "load_average": os.getloadavg()[0]}))
     if args.out:
         with open(args.out, "w") as f:
