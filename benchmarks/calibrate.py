@@ -72,22 +72,33 @@ def review_figures(p: np.ndarray, y: np.ndarray, threshold: float = 0.5) -> str:
             f"acc@1 answered {y[~flag].mean() if (~flag).any() else float('nan'):.2f}")
 
 
-def main(argv=None) -> int:
-    from sklearn.linear_model import LogisticRegression
-
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def dev_set_args(doc: str, argv=None) -> argparse.Namespace:
+    """The command line both dev-set fitters take: --dev NAME=INDEX:GOLD (repeated), --config, --set, --folds."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dev", action="append", required=True, metavar="NAME=INDEX:GOLD")
     ap.add_argument("--config")
     ap.add_argument("--set", action="append", default=[])
     ap.add_argument("--folds", type=int, default=5, help="k of the k-fold cross-fit (out-of-fold figures)")
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def collect_dev_sets(args: argparse.Namespace, top_k: int, collect_one) -> dict:
+    """``collect_one(index, gold, cfg)`` per --dev, by name, with the config of --config/--set at ``top_k``."""
     cfg = load_config(args.config, args.set)
-    cfg.match.top_k = K_EVAL
+    cfg.match.top_k = top_k
     sets = {}
     for dev in args.dev:
         name, _, rest = dev.partition("=")
         index, _, gold = rest.partition(":")
-        sets[name] = collect(index, gold, cfg)
+        sets[name] = collect_one(index, gold, cfg)
+    return sets
+
+
+def main(argv=None) -> int:
+    from sklearn.linear_model import LogisticRegression
+
+    args = dev_set_args(__doc__, argv)
+    sets = collect_dev_sets(args, K_EVAL, collect)
     # every dev set weighs the same, whatever its size
     X = np.vstack([v[0] for v in sets.values()])
     y = np.concatenate([v[1] for v in sets.values()])

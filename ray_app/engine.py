@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ray_app.config import Config
+from ray_app.config import Config, check_index_config
 from ray_app.embed import Embedder, model_fingerprint, resolve_model_path
 from ray_app.index.bundle import IndexBundle
 from ray_app.match.matcher import Matcher
@@ -22,15 +22,14 @@ def check_index(index_dir: str, config: Config) -> dict:
 def load_bundle(index_dir: str, config: Config, model_fp: str | None = None) -> IndexBundle:
     """The one place every in-process driver, actor and Serve replica loads an index (so also where
     ``index.faiss_threads`` is applied)."""
-    set_faiss_threads(config.index.faiss_threads)
+    set_faiss_threads(check_index_config(config).index.faiss_threads)
     return IndexBundle.load(index_dir, model_fingerprint=model_fp, ef_search=config.index.hnsw_ef_search,
                             nprobe=config.index.ivf_nprobe, mmap=config.index.mmap)
 
 
 def set_faiss_threads(threads: int) -> None:
-    """FAISS's OpenMP threads for this process (``index.faiss_threads``; 0 leaves them as they are)."""
-    if threads < 0:
-        raise ValueError(f"index.faiss_threads must be >= 0 (0 = FAISS's default), got {threads}")
+    """FAISS's OpenMP threads for this process (``index.faiss_threads``, checked by ``check_index_config``;
+    0 leaves them as they are)."""
     if threads:
         import faiss
 
