@@ -15,7 +15,6 @@ The model is fitted here only; nothing is shipped unless its out-of-fold gain is
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -25,10 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ray_app.batch.backend import LocalBackend  # noqa: E402
 from ray_app.batch.driver import Mapper  # noqa: E402
-from ray_app.config import load_config  # noqa: E402
 from ray_app.engine import load_engine  # noqa: E402
 from ray_app.evaluate.gold import read_gold  # noqa: E402
 from ray_app.match.matcher import Matcher  # noqa: E402
+
+from calibrate import collect_dev_sets, dev_set_args  # noqa: E402  (this script's folder is on sys.path)
 
 K = 10
 
@@ -66,19 +66,8 @@ def main(argv=None) -> int:
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
 
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--dev", action="append", required=True, metavar="NAME=INDEX:GOLD")
-    ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--config")
-    ap.add_argument("--set", action="append", default=[])
-    args = ap.parse_args(argv)
-    cfg = load_config(args.config, args.set)
-    cfg.match.top_k = K
-    sets = {}
-    for dev in args.dev:
-        name, _, rest = dev.partition("=")
-        index, _, gold = rest.partition(":")
-        sets[name] = collect(index, gold, cfg)
+    args = dev_set_args(__doc__, argv)
+    sets = collect_dev_sets(args, K, collect)
     models = {
         "logistic": lambda: LogisticRegression(C=1.0, max_iter=2000),
         "gradient boosting": lambda: HistGradientBoostingClassifier(max_iter=100, learning_rate=0.05, max_depth=3),
@@ -87,13 +76,17 @@ def main(argv=None) -> int:
     print("| model | trained on | " + " | ".join(f"{n} acc@1 (engine → out-of-fold)" for n in sets) + " |")
     print("|---|---|" + "---|" * len(sets))
     rng = np.random.default_rng(0)
+    # one fold draw per set, shared by every model row: the rows differ by the model only
+    folds = {name: rng.integers(0, args.folds, d["n"])[d["q"]] for name, d in sets.items()}
     for mname, make in models.items():
         for train in ("each set alone", "all sets"):
             cells = []
             for name, d in sets.items():
-                fold = rng.integers(0, args.folds, d["n"])[d["q"]]
+                fold = folds[name]
                 pred = np.zeros(len(d["y"]))
                 for f in range(args.folds):
+                    if (fold == f).all() or len(set(d["y"][fold != f])) < 2:
+                        raise SystemExit(f"{name}: too few rows (or no gold in the top {K}) for {args.folds} folds")
                     parts = [(d["X"][fold != f], d["y"][fold != f])]
                     if train == "all sets":
                         parts += [(o["X"], o["y"]) for o_name, o in sets.items() if o_name != name]
