@@ -83,6 +83,34 @@ def test_another_member_of_an_exclusive_group_contradicts_the_query():
     assert not contradicts("hiv test", "HIV-1 antibody assay")  # the query said none of the group
 
 
+def test_another_site_organism_or_action_contradicts_and_one_member_is_one_meaning():
+    from ray_app.match.specificity import contradicts
+
+    # body regions: another region is another site; an organ inside the region is no contradiction
+    assert contradicts("mri abdomen", "MRI of pelvis")
+    assert contradicts("hip u/s", "Pelvic echography")
+    assert not contradicts("mri abdomen", "Magnetic resonance imaging")  # it names no site
+    assert not contradicts("abdominal ultrasound", "Ultrasonography of kidney")  # an organ, not a region
+    assert not contradicts("abdominal ultrasound", "Ultrasonography of abdomen")  # adjective = noun
+    assert contradicts("renal ultrasound", "Ultrasonography of liver")  # another organ
+    # organisms: another genus is another infection; a species counts as its genus
+    assert contradicts("pneumococcal meningitis", "Meningococcal meningitis")
+    assert not contradicts("pneumococcal meningitis", "Streptococcal meningitis")
+    assert contradicts("staph infection", "Streptococcal infectious disease")
+    # what a procedure does: a dissection is no biopsy; removal and excision are one action
+    assert contradicts("biopsy of cervical lymph node", "Block dissection of cervical lymph nodes")
+    assert not contradicts("pilonidal cyst removal", "Excision of pilonidal cyst")
+
+
+def test_a_members_other_spellings_cover_the_query():
+    q = "pneumococcal meningitis"
+    cov, add, mass = coverage(q, "Streptococcal meningitis", IDF)
+    assert cov == pytest.approx(mass) and add == 0.0  # the species is stated by its genus
+    cov, add, mass = coverage("renal ultrasound", "Ultrasonography of kidney", IDF)
+    assert cov == pytest.approx(mass) and add == 0.0
+    assert rank(q, ["Meningitis", "Streptococcal meningitis"], IDF) == [1, 0]
+
+
 def test_with_and_without_and_opposite_positions_contradict():
     from ray_app.match.specificity import contradicts
 

@@ -49,7 +49,34 @@ EXCLUSIVE = tuple(tuple(frozenset(stem(w) for w in m.split()) for m in g) for g 
     ("antigen", "antibody antibodies"), ("urine", "serum", "plasma", "csf", "feces stool faeces fecal", "saliva", "sputum"),
     ("igg", "igm", "iga", "ige"), ("qualitative", "quantitative"), ("acute", "chronic"), ("benign", "malignant"),
     ("upper", "lower"), ("anterior", "posterior"), ("proximal", "distal"), ("open", "closed"),
-    ("congenital", "acquired")))
+    ("congenital", "acquired"),
+    # body regions, and organs apart: an organ lies inside a region ("renal" is no contradiction of
+    # "abdomen"), but another region or another organ is another site ("MRI of pelvis" for "mri abdomen")
+    ("head cranial cephalic skull", "neck", "chest thorax", "abdomen abdominal", "pelvis pelvic",
+     "spine spinal vertebral vertebra lumbar", "shoulder", "elbow", "wrist", "hand hands", "hip hips",
+     "knee knees", "ankle", "foot feet", "finger fingers", "toe toes", "breast breasts mammary mammography"),
+    ("heart cardiac myocardial myocardium", "lung lungs pulmonary", "liver hepatic", "kidney kidneys renal",
+     "brain cerebral", "stomach gastric", "esophagus esophageal oesophagus oesophageal", "colon colonic",
+     "rectum rectal", "bladder vesical", "gallbladder", "pancreas pancreatic", "spleen splenic",
+     "uterus uterine", "ovary ovaries ovarian", "testis testes testicular", "prostate prostatic",
+     "thyroid", "eye eyes ocular", "ear ears"),
+    # what a procedure does to its site: another action is another procedure ("Block dissection of cervical
+    # lymph nodes" is no biopsy)
+    ("biopsy", "excision excisional removal resection", "incision", "repair", "dissection", "exploration",
+     "drainage", "insertion implantation", "injection", "transfusion", "amputation", "reconstruction",
+     "replacement", "aspiration", "destruction ablation", "ligation", "transplantation transplant",
+     "anastomosis", "fixation", "closure suture"),
+    # organisms (genus or species level): another organism is another infection, another test
+    ("streptococcus streptococcal strep pneumococcus pneumococcal", "staphylococcus staphylococcal staph",
+     "meningococcus meningococcal meningitidis", "gonorrhea gonorrhoea gonorrhoeae gonococcal",
+     "chlamydia chlamydial", "herpes hsv", "varicella zoster shingles",
+     "hiv immunodeficiency", "cytomegalovirus cmv", "epstein ebv", "rubella", "measles rubeola", "mumps",
+     "influenza", "tuberculosis tuberculous mycobacterium", "syphilis treponema treponemal",
+     "candida candidal candidiasis", "salmonella", "clostridium clostridial clostridioides", "helicobacter",
+     "pseudomonas", "klebsiella", "papillomavirus hpv", "toxoplasma toxoplasmosis", "plasmodium malaria",
+     "borrelia lyme")))
+# stem -> the other stems of its exclusive-group member: spellings of one meaning
+_MEMBER = {s: member - {s} for group in EXCLUSIVE for member in group for s in member if len(member) > 1}
 _CLAUSE = frozenset({"with", "without", "and", "due", "following", "after", "complicating", "caused"})
 
 
@@ -91,8 +118,9 @@ def _idf_fn(idf: IDF, default_idf: float | None) -> Callable[[str], float]:
 
 
 def _side(words, expander: Expander):
-    """All stems a side states, directly or through an equivalent, and each word's equivalents as stem sets."""
-    alts = [[_stems_of(e) for e in expander(w)] for w, _, _ in words]
+    """All stems a side states, directly or through an equivalent, and each word's equivalents as stem sets
+    (an exclusive group's member counts as one meaning: "renal" states kidney, "pneumococcal" streptococcus)."""
+    alts = [[_stems_of(e) for e in expander(w)] + [{m} for m in _MEMBER.get(s, ())] for w, s, _ in words]
     states = {s for _, s, _ in words} | {s for a in alts for alt in a for s in alt}
     return states, alts
 
