@@ -31,6 +31,7 @@ def test_kind_from_tag(text, kind):
     ("Serum sodium level", "measurement"), ("Cell count of synovial fluid", "measurement"),
     ("Antinuclear antibody assay", "measurement"), ("Thyroid panel", "measurement"),
     ("Urine screening test for drugs", "measurement"),
+    ("Cocaine, qualitative", "measurement"), ("Semen analysis", "measurement"),  # the method word alone
     ("Tonsillectomy", "procedure"), ("Laparotomy", "procedure"), ("Cystoscopy", "procedure"),
     ("Rhinoplasty", "procedure"), ("Biopsy of liver", "procedure"), ("Repair of inguinal hernia", "procedure"),
     ("Insertion of urinary catheter", "procedure"), ("CT of thorax", "procedure"),

@@ -100,7 +100,7 @@ _WRAPPER_RULES: list[tuple[str, str]] = [
 ]
 _HEAD_RULES: list[tuple[str, str]] = [
     ("measurement", _W + r"(?:measurement|measured|levels?|count|assay|titers?|titres?|concentration|"
-                    r"determination|estimation|quantitation|quantitative|culture|serology|serologic|"
+                    r"determination|estimation|quantitation|quantitative|qualitative|culture|serology|serologic|analysis|"
                     r"electrophoresis|dipstick|urinalysis|panel|profile|test(?:ing)?|screen|clearance|"
                     r"microscopy|gas analysis|study)" + _E),
     ("regime", _W + r"(?:diet|regimen|programme?|precautions|care plan|protocol)" + _E),
