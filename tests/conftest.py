@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -122,14 +123,92 @@ def matcher(engine):
     return engine.matcher
 
 
-@pytest.fixture(scope="session")
-def ray_local():
+RAY_EVENTS: list[str] = []  # what the Ray health check saw; printed in the summary of a failed run
+RAY_SESSIONS: list[str] = []  # the test Ray's session folders (their logs tell why a cluster died)
+
+
+def _ray_init():
     import ray
 
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
              runtime_env={"env_vars": {"HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}})
+    RAY_SESSIONS.append(ray._private.worker._global_node.get_session_dir_path())
+
+
+@pytest.fixture(scope="session")
+def ray_local():
+    import ray
+
+    _ray_init()
     yield ray
     ray.shutdown()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _ray_healthy(request):
+    """Before each module that uses the test Ray: a cluster that does not answer, or CPUs an earlier module
+    left held, are reported and the test Ray is started again. Why: one crashed raylet, or one leaked actor, otherwise errors or hangs
+    every later Ray test, and the run says nothing of the cause."""
+    if not RAY_SESSIONS or "ray_local" not in _module_fixtures(request):
+        return
+    import ray
+
+    @ray.remote(num_cpus=0)
+    def ping():
+        return 1
+
+    from ray.experimental.internal_kv import _internal_kv_initialized
+
+    problem = None
+    try:
+        ray.get(ping.remote(), timeout=120)
+        if not _internal_kv_initialized():  # what ray.cluster_utils.Cluster.shutdown() leaves behind
+            problem = "this process's internal-KV client is gone"
+    except Exception as e:  # noqa: BLE001  (any failure here means the cluster is gone)
+        problem = f"test Ray did not answer ({type(e).__name__}: {str(e)[:200]})"
+    if problem:
+        RAY_EVENTS.append(f"before {request.module.__name__}: {problem}; test Ray started again")
+        ray.shutdown()
+        _ray_init()
+        return
+    deadline = time.time() + 30  # actors of the previous module may still be going away
+    while ray.available_resources().get("CPU", 0) < 2 and time.time() < deadline:
+        time.sleep(0.5)
+    if ray.available_resources().get("CPU", 0) < 2:
+        # the GCS actor table: the state API would need the dashboard, which the test Ray leaves out
+        table = ray._private.state.actors().values()
+        alive = [f"{a.get('ActorClassName')}({a.get('Name') or a.get('ActorID', '')[:8]})"
+                 for a in table if a.get("State") == "ALIVE"]
+        RAY_EVENTS.append(f"before {request.module.__name__}: {ray.available_resources().get('CPU', 0)} of 2 CPUs "
+                          f"free; alive actors: {', '.join(alive) or 'none'}; test Ray started again")
+        ray.shutdown()  # a clean cluster: the leak is reported, and it does not starve this module's actors
+        _ray_init()
+
+
+def _module_fixtures(request) -> set[str]:
+    return {name for item in request.session.items if item.module is request.module
+            for name in getattr(item, "fixturenames", ())}
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus):
+    """What the Ray health check saw (always: a leak is a bug even when the run passes), and on a failed run
+    the fatal-looking lines of the test Ray's logs."""
+    tr = terminalreporter
+    if RAY_EVENTS or (exitstatus != 0 and RAY_SESSIONS):
+        tr.section("test Ray")
+    for e in RAY_EVENTS:
+        tr.write_line(e)
+    if exitstatus == 0:
+        return
+    marks = ("FATAL", "Check failed", "Mutex", "SIGABRT", "SIGSEGV", "OutOfMemory", "out of memory", "killed",
+             "disk", "Traceback")
+    for session in RAY_SESSIONS:
+        logs = sorted(Path(session, "logs").glob("*.[eo][ru][rt]")) if Path(session, "logs").exists() else []
+        hits = [f"{p.name}: {line.strip()[:240]}" for p in logs
+                for line in p.read_text(errors="replace").splitlines()[-400:] if any(m in line for m in marks)]
+        tr.write_line(f"{session}: {len(logs)} log files, {len(hits)} fatal-looking lines (the last 20):")
+        for h in hits[-20:]:
+            tr.write_line("  " + h)
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ SETS = ["ray.block_rows=40", "ray.embed_batch_size=8", "ray.replicas_per_node=1"
 
 
 @pytest.fixture(scope="module")
-def cluster():
+def cluster(ray_local):
     from ray.cluster_utils import Cluster
 
     c = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
@@ -31,6 +31,14 @@ def cluster():
     c.wait_for_nodes()
     yield c, gpu_nodes
     c.shutdown()
+    # Cluster.shutdown also drops this process's internal-KV client and the "current cluster" address file,
+    # both of which belong to the session's test Ray (ray_local), still running: give them back
+    from ray._private.utils import write_ray_address
+    from ray.experimental.internal_kv import _initialize_internal_kv
+
+    worker = ray_local._private.worker
+    _initialize_internal_kv(worker.global_worker.gcs_client)
+    write_ray_address(worker._global_node.address)
 
 
 @pytest.fixture(scope="module")
