@@ -130,7 +130,9 @@ RAY_SESSIONS: list[str] = []  # the test Ray's session folders (their logs tell 
 def _ray_init():
     import ray
 
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+    # address="local": always a new cluster of the tests' own, never one that RAY_ADDRESS or a leftover
+    # /tmp/ray/ray_current_cluster file points at
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False,
              runtime_env={"env_vars": {"HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}})
     RAY_SESSIONS.append(ray._private.worker._global_node.get_session_dir_path())
 

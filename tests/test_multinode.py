@@ -31,14 +31,11 @@ def cluster(ray_local):
     c.wait_for_nodes()
     yield c, gpu_nodes
     c.shutdown()
-    # Cluster.shutdown also drops this process's internal-KV client and the "current cluster" address file,
-    # both of which belong to the session's test Ray (ray_local), still running: give them back
-    from ray._private.utils import write_ray_address
+    # Cluster.shutdown also drops this process's internal-KV client, which belongs to the session's test Ray
+    # (ray_local), still running: give it back
     from ray.experimental.internal_kv import _initialize_internal_kv
 
-    worker = ray_local._private.worker
-    _initialize_internal_kv(worker.global_worker.gcs_client)
-    write_ray_address(worker._global_node.address)
+    _initialize_internal_kv(ray_local._private.worker.global_worker.gcs_client)
 
 
 @pytest.fixture(scope="module")
