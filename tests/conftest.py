@@ -149,17 +149,16 @@ def ray_local():
 @pytest.fixture(scope="module", autouse=True)
 def _ray_healthy(request):
     """Before each module that uses the test Ray: a cluster that does not answer, or CPUs an earlier module
-    left held, are reported and the test Ray is started again. Why: one crashed raylet, or one leaked actor, otherwise errors or hangs
-    every later Ray test, and the run says nothing of the cause."""
+    left held, are reported and the test Ray is started again. Why: one crashed raylet, or one leaked actor,
+    otherwise errors or hangs every later Ray test, and the run says nothing of the cause."""
     if not RAY_SESSIONS or "ray_local" not in _module_fixtures(request):
         return
     import ray
+    from ray.experimental.internal_kv import _internal_kv_initialized
 
     @ray.remote(num_cpus=0)
     def ping():
         return 1
-
-    from ray.experimental.internal_kv import _internal_kv_initialized
 
     problem = None
     try:
@@ -168,22 +167,18 @@ def _ray_healthy(request):
             problem = "this process's internal-KV client is gone"
     except Exception as e:  # noqa: BLE001  (any failure here means the cluster is gone)
         problem = f"test Ray did not answer ({type(e).__name__}: {str(e)[:200]})"
+    if problem is None:
+        deadline = time.time() + 30  # actors of the previous module may still be going away
+        while (free := ray.available_resources().get("CPU", 0)) < 2 and time.time() < deadline:
+            time.sleep(0.5)
+        if free < 2:
+            # the GCS actor table: the state API would need the dashboard, which the test Ray leaves out
+            alive = [f"{a.get('ActorClassName')}({a.get('Name') or a.get('ActorID', '')[:8]})"
+                     for a in ray._private.state.actors().values() if a.get("State") == "ALIVE"]
+            problem = f"{free} of 2 CPUs free; alive actors: {', '.join(alive) or 'none'}"
     if problem:
         RAY_EVENTS.append(f"before {request.module.__name__}: {problem}; test Ray started again")
-        ray.shutdown()
-        _ray_init()
-        return
-    deadline = time.time() + 30  # actors of the previous module may still be going away
-    while ray.available_resources().get("CPU", 0) < 2 and time.time() < deadline:
-        time.sleep(0.5)
-    if ray.available_resources().get("CPU", 0) < 2:
-        # the GCS actor table: the state API would need the dashboard, which the test Ray leaves out
-        table = ray._private.state.actors().values()
-        alive = [f"{a.get('ActorClassName')}({a.get('Name') or a.get('ActorID', '')[:8]})"
-                 for a in table if a.get("State") == "ALIVE"]
-        RAY_EVENTS.append(f"before {request.module.__name__}: {ray.available_resources().get('CPU', 0)} of 2 CPUs "
-                          f"free; alive actors: {', '.join(alive) or 'none'}; test Ray started again")
-        ray.shutdown()  # a clean cluster: the leak is reported, and it does not starve this module's actors
+        ray.shutdown()  # a clean cluster: the cause is reported, and it does not fail or starve this module
         _ray_init()
 
 

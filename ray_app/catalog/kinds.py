@@ -100,9 +100,9 @@ _WRAPPER_RULES: list[tuple[str, str]] = [
 ]
 _HEAD_RULES: list[tuple[str, str]] = [
     ("measurement", _W + r"(?:measurement|measured|levels?|count|assay|titers?|titres?|concentration|"
-                    r"determination|estimation|quantitation|quantitative|qualitative|culture|serology|serologic|analysis|"
-                    r"electrophoresis|dipstick|urinalysis|panel|profile|test(?:ing)?|screen|clearance|"
-                    r"microscopy|gas analysis|study)" + _E),
+                    r"determination|estimation|quantitation|quantitative|qualitative|culture|serology|serologic|"
+                    r"analysis|electrophoresis|dipstick|urinalysis|panel|profile|test(?:ing)?|screen|clearance|"
+                    r"microscopy|study)" + _E),
     ("regime", _W + r"(?:diet|regimen|programme?|precautions|care plan|protocol)" + _E),
     ("procedure", r"(?:[a-z](?:ectomy|ectomies|otomy|otomies|ostomy|oscopy|oscopies|oplasty|plasty|pexy|rrhaphy|"
                   r"ography|ographies|graphy|centesis|desis|tripsy)" + _E + "|"

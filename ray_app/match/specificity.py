@@ -22,7 +22,8 @@ or a callable stem -> IDF; unknown words get ``default_idf``, by default the map
 * ``rank(query, cands, idf, ...) -> list[int]`` - candidate indices, best first (ties keep input order)
 * ``adds_side(query, cand) -> bool`` - the candidate states a side the query did not
 * ``contradicts(query, cand) -> bool`` - the candidate says another member of an exclusive group than the
-  query does (antigen / antibody, urine / serum, IgG / IgM, qualitative / quantitative)
+  query does (antigen / antibody, urine / serum, IgG / IgM, qualitative / quantitative, another body region,
+  organ, organism or procedure action)
 """
 from __future__ import annotations
 
