@@ -47,6 +47,9 @@ TINY_ROWS = [
     (S, "PT", "26604007", "Complete blood count", LABPROC),
     (S, "PT", "43396009", "Hemoglobin A1c measurement", LABPROC),
     (S, "PT", "00123", "Leading zero test concept", FINDING),  # codes stay strings
+    (S, "PT", "93870000", "Malignant neoplasm of liver", "Neoplastic Process"),
+    (S, "PT", "94381002", "Metastatic malignant neoplasm to liver", "Neoplastic Process"),
+    (S, "PT", "109841003", "Primary malignant neoplasm of liver", "Neoplastic Process"),
     # RxNorm
     (R, "IN", "161", "Acetaminophen", SUBST),
     (R, "SCD", "198440", "Acetaminophen 500 MG Oral Tablet", DRUG),

@@ -95,3 +95,16 @@ def test_the_dictionary_also_reads_what_the_curated_list_left():
 
     # "wbc" is in the curated list, "ur" only in the lab shorthand: both are expanded in one anchor
     assert "white blood cell count urine" in anchors_for("wbc. ur", "Lab")
+
+
+def test_with_shorthand_and_a_measure_word_said_once():
+    from ray_app.text.expand import anchors_for
+
+    # match text drops the slash of "w/ ", and "cbc w diff" is written too: both mean "with"
+    assert "complete blood count with differential" in anchors_for("cbc w/ differential", "Lab")
+    assert "urinalysis with reflex" in anchors_for("ua w reflex", "Lab")
+    # an expansion's own measure word goes when the input names the test: a red cell antibody screen is
+    # no "red blood cell count antibody screen", and a "wbc count" no "... count count"
+    assert "red blood cell antibody screen" in anchors_for("rbc antibody screen", "Lab")
+    assert "white blood cell count" in anchors_for("wbc count", "Lab")
+    assert "red blood cell count" in anchors_for("rbc", "Lab")

@@ -385,3 +385,18 @@ def test_percent_strengths_equal_rxnorm_units(text, expected):
     cat = DrugCatalog(names, ["IN", "SCD", "SCD", "SCD", "SCD"])
     fits = cat.fit(cat.resolve(parse_query(text)), range(len(names)))
     assert names[int(fits.argmax())] == expected
+
+
+def test_a_biosimilar_is_its_reference_ingredient_with_a_suffix_one_may_state():
+    names = ["insulin glargine", "insulin glargine-yfgn", "insulin glargine 100 UNT/ML Pen Injector",
+             "insulin glargine-yfgn 100 UNT/ML Pen Injector", "insulin glargine-yfgn 100 UNT/ML Pen Injector [Semglee]"]
+    cat = DrugCatalog(names, ["IN", "IN", "SCD", "SCD", "SBD"])
+    assert cat.parsed[3].names == ["insulin glargine"] and cat.parsed[3].qualifier == "yfgn"
+    assert set(cat.rows_for(cat.resolve(parse_query("insulin glargine 100 unit/ml pen")))) >= {2, 3, 4}
+    # the suffix stated (in parentheses or hyphenated) selects the biosimilar; unstated, the reference product
+    for text in ("insulin glargine (yfgn) 100 unit/ml pen", "insulin glargine-yfgn 100 unit/ml pen injector"):
+        q = cat.resolve(parse_query(text))
+        assert q.qualifier == "yfgn", text
+        assert names[int(cat.fit(q, range(len(names))).argmax())] == names[3], text
+    q = cat.resolve(parse_query("insulin glargine 100 unit/ml pen injector"))
+    assert names[int(cat.fit(q, range(len(names))).argmax())] == names[2]

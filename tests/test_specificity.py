@@ -126,3 +126,42 @@ def test_another_drug_is_another_test():
     assert contradicts("tacrolimus level", "Gentamicin level")
     assert not contradicts("insulin level", "Insulin level")
     assert not contradicts("tacrolimus level", "Therapeutic drug monitoring assay")  # names no drug
+
+
+def test_imaging_is_an_action_and_hepatitis_viruses_are_organisms():
+    from ray_app.match.specificity import contradicts
+
+    assert contradicts("carotid ultrasound", "Exploration of carotid artery")  # imaging is no exploration
+    assert contradicts("chest xray", "CT of chest")  # another modality
+    assert not contradicts("mri abdomen", "Magnetic resonance imaging")  # one modality's spellings
+    assert not contradicts("carotid angiography", "CT angiography of carotid arteries")  # either one agrees
+    assert not contradicts("ultrasound guided biopsy of liver", "Biopsy of liver")
+    assert contradicts("herpes simplex virus antibodies", "Hepatitis A virus antibody measurement")
+    assert not contradicts("hepatitis b surface antigen", "Hepatitis B surface antigen measurement")
+
+
+def test_type_numbers_and_primary_secondary_are_exclusive():
+    from ray_app.match.specificity import contradicts
+
+    q = "type ii dm with arthropathy"
+    assert contradicts(q, "Arthropathy due to type 1 diabetes mellitus")
+    assert not contradicts(q, "Arthropathy due to type 2 diabetes mellitus")  # roman = arabic
+    cov, add, mass = coverage(q, "Arthropathy due to type 2 diabetes mellitus", {**IDF, "ii": 6.0, "2": 6.0})
+    assert cov == pytest.approx(mass)
+    # a secondary malignant neoplasm is a metastasis, never a primary one
+    q = "secondary malignant neoplasm of liver"
+    assert contradicts(q, "Primary malignant neoplasm of liver")
+    assert not contradicts(q, "Metastatic malignant neoplasm to liver")
+    cov, add, mass = coverage(q, "Metastatic malignant neoplasm to liver", IDF)
+    assert cov == pytest.approx(mass) and add == 0.0
+    assert not contradicts("diabetes mellitus", "Type 1 diabetes mellitus")  # the query states no type
+
+
+def test_a_clause_that_restates_the_query_details_it():
+    # "with reflex to microscopy and culture" details the query's own "with reflex": plain IDF, not double
+    idf = {**IDF, stem("urinalysis"): 6.0, stem("reflex"): 7.0, stem("microscopy"): 5.0, stem("culture"): 4.0}
+    _, own, _ = coverage("urinalysis with reflex", "Urinalysis with reflex to microscopy and culture", idf)
+    assert own == pytest.approx(5.0 + 4.0)
+    # a clause of its own still names another concept: double weight
+    _, new, _ = coverage("urinalysis", "Urinalysis with microscopy and culture", idf)
+    assert new == pytest.approx(2 * (5.0 + 4.0))

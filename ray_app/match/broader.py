@@ -7,7 +7,9 @@ words. So the best ``broader_k`` codes are re-scored by what their matched strin
 flagged ``broader_concept``. Two additions name a *different* concept outright and cost a fixed amount: a
 side the query did not state (``w_side``: with no side given, left and right are guesses) and another
 member of an exclusive group than the query's (``w_contradiction``: antibody for antigen, serum for urine,
-another drug).
+another drug). One addition earns a fixed amount: a code that states all the query says and adds nothing, in
+a kind the entity type means (``w_complete``): dense similarity favours the shorter, broader string, which
+is only the answer when no code says it all.
 """
 from __future__ import annotations
 
@@ -18,9 +20,11 @@ from ray_app.match.candidates import Pool
 from ray_app.match.specificity import adds_side, contradicts, coverage
 
 
-def refine(si, pool: Pool, agg: CodeScores, anchors: list[str], cfg) -> tuple[CodeScores, dict[int, float]]:
-    """``agg`` with the top codes penalised by ``w_added`` x (added / query mass), and per re-scored code
-    the share of the query it covers (for the ``broader_concept`` flag)."""
+def refine(si, pool: Pool, agg: CodeScores, anchors: list[str], cfg, fit: np.ndarray | None = None
+           ) -> tuple[CodeScores, dict[int, float]]:
+    """``agg`` with the top codes penalised by ``w_added`` x (added / query mass), those that say it all
+    raised by ``w_complete`` (``fit``: each code's entity-type fit, aligned with ``agg``), and per re-scored
+    code the share of the query it covers (for the ``broader_concept`` flag)."""
     if cfg.w_added <= 0 or cfg.broader_k <= 0 or not len(agg.score):
         return agg, {}
     idf = si.lexical.idf_of
@@ -41,6 +45,8 @@ def refine(si, pool: Pool, agg: CodeScores, anchors: list[str], cfg) -> tuple[Co
             if mass > 0 and (best is None or cov / mass - added / mass > best[0] - best[1]):
                 best = (cov / mass, added / mass)
         if best is not None:
-            score[c] = max(score[c] - cfg.w_added * best[1], floor)
+            complete = (best[0] >= 1.0 - cfg.broader_tolerance and best[1] <= cfg.broader_tolerance
+                        and (fit is None or fit[c] >= cfg.kind_gate_high))
+            score[c] = max(score[c] - cfg.w_added * best[1] + (cfg.w_complete if complete else 0.0), floor)
             covered_share[c] = best[0] if best[1] <= cfg.broader_tolerance else 1.0
     return CodeScores(score=score, best=agg.best, second=agg.second), covered_share

@@ -85,7 +85,7 @@ class Matcher:
         agg = aggregate.per_code(score, pool.owner, len(pool.codes), cfg.w_agg)
         covered = {}
         if si.drugs is None:  # SNOMED CT: prefer a broader concept over a more specific, different one
-            agg, covered = broader.refine(si, pool, agg, direct, cfg)
+            agg, covered = broader.refine(si, pool, agg, direct, cfg, sig.sty[agg.best])
         agg = kindgate.gate(agg, sig.sty[agg.best], cfg)
         if drug_q is not None and drug_q.brand:
             brand = np.array([si.drugs.parsed[r].brand == drug_q.brand for r in pool.rows[agg.best]], dtype=bool)

@@ -51,6 +51,10 @@ EXCLUSIVE = tuple(tuple(frozenset(stem(w) for w in m.split()) for m in g) for g 
     ("igg", "igm", "iga", "ige"), ("qualitative", "quantitative"), ("acute", "chronic"), ("benign", "malignant"),
     ("upper", "lower"), ("anterior", "posterior"), ("proximal", "distal"), ("open", "closed"),
     ("congenital", "acquired"),
+    # a secondary malignant neoplasm is a metastasis (SNOMED CT's own synonym), and neither is primary
+    ("primary", "secondary metastatic metastasis metastases"),
+    # a type, stage or grade number, arabic or roman ("type ii dm" is not "... type 1 diabetes mellitus")
+    ("1", "2 ii", "3 iii", "4 iv"),
     # body regions, and organs apart: an organ lies inside a region ("renal" is no contradiction of
     # "abdomen"), but another region or another organ is another site ("MRI of pelvis" for "mri abdomen")
     ("head cranial cephalic skull", "neck", "chest thorax", "abdomen abdominal", "pelvis pelvic",
@@ -62,16 +66,20 @@ EXCLUSIVE = tuple(tuple(frozenset(stem(w) for w in m.split()) for m in g) for g 
      "uterus uterine", "ovary ovaries ovarian", "testis testes testicular", "prostate prostatic",
      "thyroid", "eye eyes ocular", "ear ears"),
     # what a procedure does to its site: another action is another procedure ("Block dissection of cervical
-    # lymph nodes" is no biopsy)
+    # lymph nodes" is no biopsy), and an imaging modality is an action too ("Exploration of carotid artery"
+    # is no carotid ultrasound; "CT angiography" states two, and either one agrees)
     ("biopsy", "excision excisional removal resection", "incision", "repair", "dissection", "exploration",
      "drainage", "insertion implantation", "injection", "transfusion", "amputation", "reconstruction",
      "replacement", "aspiration", "destruction ablation", "ligation", "transplantation transplant",
-     "anastomosis", "fixation", "closure suture"),
+     "anastomosis", "fixation", "closure suture",
+     "ultrasonography ultrasound ultrasonic sonography sonogram echography doppler echocardiography",
+     "radiography radiograph radiographic xray ray", "tomography tomographic ct",
+     "magnetic resonance mri", "angiography angiogram arteriography", "scintigraphy scintigram"),
     # organisms (genus or species level): another organism is another infection, another test
     ("streptococcus streptococcal strep pneumococcus pneumococcal", "staphylococcus staphylococcal staph",
      "meningococcus meningococcal meningitidis", "gonorrhea gonorrhoea gonorrhoeae gonococcal",
      "chlamydia chlamydial", "herpes hsv", "varicella zoster shingles",
-     "hiv immunodeficiency", "cytomegalovirus cmv", "epstein ebv", "rubella", "measles rubeola", "mumps",
+     "hiv immunodeficiency", "hepatitis hav hbv hcv", "cytomegalovirus cmv", "epstein ebv", "rubella", "measles rubeola", "mumps",
      "influenza", "tuberculosis tuberculous mycobacterium", "syphilis treponema treponemal",
      "candida candidal candidiasis", "salmonella", "clostridium clostridial clostridioides", "helicobacter",
      "pseudomonas", "klebsiella", "papillomavirus hpv", "toxoplasma toxoplasmosis", "plasmodium malaria",
@@ -149,11 +157,16 @@ def coverage(query: str | Sequence[str], cand: str | Sequence[str], idf: IDF, de
     mass = sum(weight(s) for _, s, _ in q)
     covered = sum(weight(s) for (_, s, _), alts in zip(q, q_alts)
                   if s in c_states or any(a and a <= c_states for a in alts))
+    said = [s in q_states or any(a and a <= q_states for a in alts) for (_, s, _), alts in zip(c, c_alts)]
+    # a clause that restates what the query says ("with reflex to microscopy" for "ua with reflex") details
+    # the query's own clause; only a clause of its own ("with right oophorectomy") names another concept
+    head = {s for (_, s, in_clause) in c if not in_clause}
+    own_clause = not any(ok and s not in head for ok, (_, s, in_clause) in zip(said, c) if in_clause)
     added = 0.0
-    for (_, s, in_clause), alts in zip(c, c_alts):
-        if s in q_states or any(a and a <= q_states for a in alts):
+    for (_, s, in_clause), ok in zip(c, said):
+        if ok:
             continue
-        factor = meaning_weight if (s in _MEANING or in_clause) else 1.0
+        factor = meaning_weight if (s in _MEANING or (in_clause and own_clause)) else 1.0
         added += factor * weight(s)
     return covered, added, mass
 

@@ -448,10 +448,13 @@ def detail_fit(q: ParsedDrug, r: ParsedDrug, tty: str = "SCD") -> float:
     return f
 
 
+_BIOSIMILAR = re.compile(r"(.+)-([a-z]{4})")
+
+
 class DrugCatalog:
     """Parsed RxNorm rows of one index, with an ingredient -> rows lookup (built once per replica)."""
 
-    VERSION = 2  # of the parse; an index's pickled table of another version is parsed again on load
+    VERSION = 3  # of the parse; an index's pickled table of another version is parsed again on load
 
     def __init__(self, names: list[str], ttys: list[str]):
         import numpy as np
@@ -470,6 +473,12 @@ class DrugCatalog:
                             and _QUALIFIER.fullmatch(" ".join(words[:k]))), None)
                 if cut:
                     p.qualifier, p.names[0] = " ".join(words[:cut]), " ".join(words[cut:])
+        # a biosimilar is its reference ingredient with a four-letter FDA suffix ("insulin glargine-yfgn"): the
+        # same ingredient to a query ("semglee", "insulin glargine"), the suffix a qualifier one may state
+        for p in self.parsed:
+            m = _BIOSIMILAR.fullmatch(p.names[0]) if len(p.names) == 1 else None
+            if m and m[1] in known and p.qualifier is None:
+                p.names[0], p.qualifier = m[1], m[2]
         self.qualifiers = sorted({p.qualifier for p in self.parsed if p.qualifier}, key=lambda s: -len(s))
         # brand -> its ingredients, read from the branded names ("empagliflozin 10 MG ... [Jardiance]"); a row
         # named by its brand alone ("Jardiance Pill") is that brand's product, not an ingredient called "jardiance"
@@ -534,6 +543,7 @@ class DrugCatalog:
             spans = (" ".join(words[i:i + n]) for n in (3, 2, 1) for i in range(len(words) - n + 1))
             brand = next((b for b in spans if b in self.brands and b not in self.by_ingredient), None)
         written = f" {' '.join(q.raw_names)} "
+        written += written.replace("-", " ")  # "glargine-yfgn" states the biosimilar suffix "yfgn"
         qualifier = next((x for x in self.qualifiers if f" {x} " in written), None)
         return ParsedDrug(names=names, raw_names=q.raw_names, strengths=q.strengths, form=q.form, brand=brand,
                           salts=q.salts, duration=q.duration, volume=q.volume, qualifier=qualifier)

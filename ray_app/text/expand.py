@@ -38,6 +38,7 @@ ABBREVIATIONS: dict[str, str] = {
     "tx": "therapy", "sx": "symptoms", "hx": "history", "dx": "diagnosis", "rx": "prescription",
     "h/o": "history of", "fh": "family history", "fhx": "family history", "pmh": "past medical history",
     "c/o": "complaining of", "s/p": "status post", "r/o": "rule out", "w/": "with", "w/o": "without",
+    "w": "with",  # "cbc w/ diff": match text drops the slash of "w/", and "cbc w diff" is written too
     "ot": "occupational therapy", "cbt": "cognitive behavioral therapy",
     # labs
     "cbc": "complete blood count", "bmp": "basic metabolic panel", "cmp": "comprehensive metabolic panel",
@@ -120,6 +121,12 @@ def expand_abbreviations(text: str, table: dict[str, str] = ABBREVIATIONS) -> st
     """Replace every known abbreviation token; None when nothing changed."""
     tokens = text.split()
     out = [table.get(tok, tok) for tok in tokens]
+    measured = {i for i, t in enumerate(tokens) if t in _MEASURE_WORDS}
+    for i, (tok, full) in enumerate(zip(tokens, out)):
+        words = full.split()
+        if full != tok and len(words) > 1 and words[-1] in _MEASURE_WORDS and measured - {i}:
+            # "rbc antibody screen" is a screen for red cell antibodies, not a "red blood cell count ..."
+            out[i] = " ".join(words[:-1])
     return " ".join(out) if out != tokens else None
 
 
