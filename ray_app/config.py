@@ -76,10 +76,11 @@ class MatchConfig:
     # broader-concept fallback (SNOMED CT): the best broader_k codes lose w_added x (meaning they add that the
     # query did not say / the query's meaning); a winner adding nothing but covering less is broader_concept
     w_added: float = 0.05
-    # ... and gain w_complete when they state all the query says and add nothing, in a kind its type means
-    # (fit >= kind_gate_high): "Metastatic malignant neoplasm to liver" for "secondary malignant neoplasm of liver"
-    # over the shorter "Malignant neoplasm of liver", which dense similarity prefers
-    w_complete: float = 0.06
+    # ... and gain w_complete when they state all the query says and add only detail after a head of its own
+    # words (specificity.says_it_all), in a kind its type means (fit >= kind_gate_high): "Metastatic malignant
+    # neoplasm to liver" for "secondary malignant neoplasm of liver", "Urinalysis with reflex to microscopy and
+    # culture" for "ua reflex", over the shorter broader strings dense similarity prefers
+    w_complete: float = 0.1
     # ... and lose w_side when they state a side (left, right, bilateral) the query did not: a guess
     w_side: float = 0.1
     # ... and w_contradiction when they say another word of an exclusive group (antigen/antibody, urine/serum)

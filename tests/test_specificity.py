@@ -165,3 +165,20 @@ def test_a_clause_that_restates_the_query_details_it():
     # a clause of its own still names another concept: double weight
     _, new, _ = coverage("urinalysis", "Urinalysis with microscopy and culture", idf)
     assert new == pytest.approx(2 * (5.0 + 4.0))
+
+
+def test_says_it_all_allows_detail_after_the_head_but_no_subtype():
+    from ray_app.match.specificity import says_it_all
+
+    idf = {**IDF, **{stem(w): v for w, v in {
+        "urinalysis": 6.0, "reflex": 7.0, "microscopy": 5.0, "culture": 4.0, "diarrhea": 7.0, "secretory": 6.0,
+        "chronic": 3.0, "lupus": 7.0, "pneumonia": 6.0, "neoplasm": 4.0, "malignant": 3.0, "liver": 5.0,
+        "metastatic": 5.0, "secondary": 4.0}.items()}}
+    assert says_it_all("urinalysis reflex", "Urinalysis with reflex to microscopy and culture", idf)
+    assert not says_it_all("urinalysis reflex", "Urinalysis", idf)  # covers too little
+    assert says_it_all("secondary malignant neoplasm of liver", "Metastatic malignant neoplasm to liver", idf)
+    assert not says_it_all("diarrhea", "Secretory diarrhea", idf)  # a word before the head: a subtype
+    assert not says_it_all("diarrhea", "Chronic diarrhea", idf)  # a meaning-changing word
+    assert not says_it_all("lupus", "Lupus pneumonia", idf)  # another head: another concept
+    assert not says_it_all("total hysterectomy oophorectomy", "Total hysterectomy with right oophorectomy", IDF)
+    assert says_it_all("mri abdomen", "MRI of abdomen", IDF)

@@ -7,9 +7,10 @@ words. So the best ``broader_k`` codes are re-scored by what their matched strin
 flagged ``broader_concept``. Two additions name a *different* concept outright and cost a fixed amount: a
 side the query did not state (``w_side``: with no side given, left and right are guesses) and another
 member of an exclusive group than the query's (``w_contradiction``: antibody for antigen, serum for urine,
-another drug). One addition earns a fixed amount: a code that states all the query says and adds nothing, in
-a kind the entity type means (``w_complete``): dense similarity favours the shorter, broader string, which
-is only the answer when no code says it all.
+another drug). One thing earns a fixed amount: a code that states all the query says and adds only detail
+after a head of the query's own words (``specificity.says_it_all``), in a kind the entity type means
+(``w_complete``): dense similarity favours the shorter, broader string, which is the answer only when no
+code says it all.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from ray_app.match.aggregate import CodeScores
 from ray_app.match.candidates import Pool
-from ray_app.match.specificity import adds_side, contradicts, coverage
+from ray_app.match.specificity import adds_side, contradicts, coverage, says_it_all
 
 
 def refine(si, pool: Pool, agg: CodeScores, anchors: list[str], cfg, fit: np.ndarray | None = None
@@ -43,10 +44,10 @@ def refine(si, pool: Pool, agg: CodeScores, anchors: list[str], cfg, fit: np.nda
         for a in anchors:  # the anchor the candidate reads best against (as written, or expanded)
             cov, added, mass = coverage(a, text, idf)
             if mass > 0 and (best is None or cov / mass - added / mass > best[0] - best[1]):
-                best = (cov / mass, added / mass)
+                best = (cov / mass, added / mass, a)
         if best is not None:
-            complete = (best[0] >= 1.0 - cfg.broader_tolerance and best[1] <= cfg.broader_tolerance
-                        and (fit is None or fit[c] >= cfg.kind_gate_high))
+            complete = ((fit is None or fit[c] >= cfg.kind_gate_high)
+                        and says_it_all(best[2], text, idf, cfg.broader_tolerance))
             score[c] = max(score[c] - cfg.w_added * best[1] + (cfg.w_complete if complete else 0.0), floor)
             covered_share[c] = best[0] if best[1] <= cfg.broader_tolerance else 1.0
     return CodeScores(score=score, best=agg.best, second=agg.second), covered_share

@@ -17,6 +17,8 @@ or a callable stem -> IDF; unknown words get ``default_idf``, by default the map
 
 * ``coverage(query, cand, idf, ...) -> (covered, added, query_mass)``
 * ``adds_nothing(query, cand, idf, tol=0.15, ...) -> bool`` - added <= tol * query_mass
+* ``says_it_all(query, cand, idf, tol=0.15, ...) -> bool`` - covers the query and adds nothing, or only
+  plain detail after a head phrase of the query's own words (no subtype, no meaning-changing word)
 * ``specificity_score(query, cand, idf, penalty=2.0, ...) -> float`` - covered/query_mass minus
   penalty * added/query_mass (<= 1; higher is better: covers most, adds least)
 * ``rank(query, cands, idf, ...) -> list[int]`` - candidate indices, best first (ties keep input order)
@@ -151,6 +153,38 @@ def _words_and_side(text: str | Sequence[str], expander: Expander):
 def coverage(query: str | Sequence[str], cand: str | Sequence[str], idf: IDF, default_idf: float | None = None,
              meaning_weight: float = 2.0, expander: Expander = default_expander) -> tuple[float, float, float]:
     """(covered, added, query_mass) in IDF units; see the module docstring."""
+    return _coverage(query, cand, idf, default_idf, meaning_weight, expander)[:3]
+
+
+def says_it_all(query: str, cand: str, idf: IDF, tol: float = 0.15, expander: Expander = default_expander,
+                **kw) -> bool:
+    """The candidate states all the query says (covered >= (1 - tol) x its mass) and what it adds is detail:
+    at most tol x the query's mass of anything, or up to the query's own mass of plain words after a head
+    phrase of the query's own words - no meaning-changing word, no clause of its own ("Urinalysis with reflex
+    to microscopy and culture" for "ua reflex"; not "Lupus pneumonia" for "lupus", "Secretory diarrhea" or
+    "Chronic diarrhea" for "diarrhea")."""
+    covered, added, mass, meaning, head_said = _coverage(query, cand, idf, expander=expander, **kw)
+    if mass <= 0 or covered < (1.0 - tol) * mass:
+        return False
+    return added <= tol * mass or (added <= mass and not meaning and head_said)
+
+
+# where a concept name's head phrase ends: its head is the last content word before these ("Complete blood
+# count with ...", "Malignant neoplasm of liver", "Glucose measurement, fasting")
+_HEAD_END = re.compile(r",|\(| - |\b(?:of|to|in|on|for|by|from|at|with|without|and|or|due|following|after|"
+                       r"complicating|caused)\b")
+
+
+def _head_length(text: str) -> int:
+    """How many content words the name's head phrase has (the last of them is its head)."""
+    return len([w for w in _TOKEN.findall(_HEAD_END.split(text.lower(), maxsplit=1)[0]) if w not in STOPWORDS])
+
+
+def _coverage(query, cand, idf: IDF, default_idf: float | None = None, meaning_weight: float = 2.0,
+              expander: Expander = default_expander):
+    """``coverage``, whether an addition was meaning-weighted, and whether the candidate's head phrase is all
+    the query's own words (its head is one the query states, and it adds no word before it: "Secretory
+    diarrhea" is a kind of diarrhea, a subtype; True for a token list, which has no phrase structure)."""
     weight = _idf_fn(idf, default_idf)
     q, q_states, q_alts = _words_and_side(query, expander)
     c, c_states, c_alts = _words_and_side(cand, expander)
@@ -162,13 +196,15 @@ def coverage(query: str | Sequence[str], cand: str | Sequence[str], idf: IDF, de
     # the query's own clause; only a clause of its own ("with right oophorectomy") names another concept
     head = {s for (_, s, in_clause) in c if not in_clause}
     own_clause = not any(ok and s not in head for ok, (_, s, in_clause) in zip(said, c) if in_clause)
-    added = 0.0
+    added, meaning = 0.0, False
     for (_, s, in_clause), ok in zip(c, said):
         if ok:
             continue
-        factor = meaning_weight if (s in _MEANING or (in_clause and own_clause)) else 1.0
-        added += factor * weight(s)
-    return covered, added, mass
+        heavy = s in _MEANING or (in_clause and own_clause)
+        meaning = meaning or heavy
+        added += (meaning_weight if heavy else 1.0) * weight(s)
+    k = _head_length(cand) if isinstance(cand, str) else 0
+    return covered, added, mass, meaning, all(said[:k])
 
 
 def adds_nothing(query, cand, idf: IDF, tol: float = 0.15, **kw) -> bool:
