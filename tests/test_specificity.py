@@ -182,3 +182,5 @@ def test_says_it_all_allows_detail_after_the_head_but_no_subtype():
     assert not says_it_all("lupus", "Lupus pneumonia", idf)  # another head: another concept
     assert not says_it_all("total hysterectomy oophorectomy", "Total hysterectomy with right oophorectomy", IDF)
     assert says_it_all("mri abdomen", "MRI of abdomen", IDF)
+    # a tail of new words after the head is a narrower concept, not detail of what the query said
+    assert not says_it_all("fungal infection", "Fungal infection of kidney", {**idf, "fungal": 5.0, "kidney": 5.0})

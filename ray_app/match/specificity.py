@@ -160,9 +160,10 @@ def says_it_all(query: str, cand: str, idf: IDF, tol: float = 0.15, expander: Ex
                 **kw) -> bool:
     """The candidate states all the query says (covered >= (1 - tol) x its mass) and what it adds is detail:
     at most tol x the query's mass of anything, or up to the query's own mass of plain words after a head
-    phrase of the query's own words - no meaning-changing word, no clause of its own ("Urinalysis with reflex
-    to microscopy and culture" for "ua reflex"; not "Lupus pneumonia" for "lupus", "Secretory diarrhea" or
-    "Chronic diarrhea" for "diarrhea")."""
+    phrase of the query's own words, in a tail that takes up another word of the query - no meaning-changing
+    word, no clause of its own ("Urinalysis with reflex to microscopy and culture" for "ua reflex"; not "Lupus
+    pneumonia" for "lupus", "Secretory diarrhea" or "Chronic diarrhea" for "diarrhea", "Fungal infection of
+    kidney" for "fungal infection")."""
     covered, added, mass, meaning, head_said = _coverage(query, cand, idf, expander=expander, **kw)
     if mass <= 0 or covered < (1.0 - tol) * mass:
         return False
@@ -182,9 +183,10 @@ def _head_length(text: str) -> int:
 
 def _coverage(query, cand, idf: IDF, default_idf: float | None = None, meaning_weight: float = 2.0,
               expander: Expander = default_expander):
-    """``coverage``, whether an addition was meaning-weighted, and whether the candidate's head phrase is all
-    the query's own words (its head is one the query states, and it adds no word before it: "Secretory
-    diarrhea" is a kind of diarrhea, a subtype; True for a token list, which has no phrase structure)."""
+    """``coverage``, whether an addition was meaning-weighted, and whether the candidate's words beyond the
+    query's are detail: its head phrase is all the query's own words (no word before the head: "Secretory
+    diarrhea" is a subtype of diarrhea) and its tail takes up another word the query says (True for a token
+    list, which has no phrase structure)."""
     weight = _idf_fn(idf, default_idf)
     q, q_states, q_alts = _words_and_side(query, expander)
     c, c_states, c_alts = _words_and_side(cand, expander)
@@ -203,8 +205,14 @@ def _coverage(query, cand, idf: IDF, default_idf: float | None = None, meaning_w
         heavy = s in _MEANING or (in_clause and own_clause)
         meaning = meaning or heavy
         added += (meaning_weight if heavy else 1.0) * weight(s)
-    k = _head_length(cand) if isinstance(cand, str) else 0
-    return covered, added, mass, meaning, all(said[:k])
+    if not isinstance(cand, str):
+        return covered, added, mass, meaning, True
+    k = _head_length(cand)
+    head = {s for _, s, _ in c[:k]}
+    # the words after the head detail it only where they take up something else the query says ("with reflex
+    # to microscopy" for "ua reflex"); a tail of new words names a narrower concept ("Fungal infection of kidney")
+    restated = any(ok and s not in head for (_, s, _), ok in zip(c[k:], said[k:]))
+    return covered, added, mass, meaning, all(said[:k]) and restated
 
 
 def adds_nothing(query, cand, idf: IDF, tol: float = 0.15, **kw) -> bool:
