@@ -164,10 +164,24 @@ def says_it_all(query: str, cand: str, idf: IDF, tol: float = 0.15, expander: Ex
     word, no clause of its own ("Urinalysis with reflex to microscopy and culture" for "ua reflex"; not "Lupus
     pneumonia" for "lupus", "Secretory diarrhea" or "Chronic diarrhea" for "diarrhea", "Fungal infection of
     kidney" for "fungal infection")."""
-    covered, added, mass, meaning, head_said = _coverage(query, cand, idf, expander=expander, **kw)
+    covered, added, mass, meaning, said = _coverage(query, cand, idf, expander=expander, **kw)
     if mass <= 0 or covered < (1.0 - tol) * mass:
         return False
-    return added <= tol * mass or (added <= mass and not meaning and head_said)
+    return added <= tol * mass or (added <= mass and not meaning and _detail_only(cand, said, expander))
+
+
+def _detail_only(cand: str, said: list[bool], expander: Expander) -> bool:
+    """The candidate's words beyond the query's are detail: its head phrase is all the query's own words (no
+    word before the head: "Secretory diarrhea" is a subtype of diarrhea) and the words after it take up
+    another word the query says ("with reflex to microscopy" for "ua reflex"; a tail of new words names a
+    narrower concept: "Fungal infection of kidney"). ``said``: per content word of cand, whether the query
+    states it."""
+    if not isinstance(cand, str):
+        return True  # a token list has no phrase structure
+    c = _words_and_side(cand, expander)[0]
+    k = _head_length(cand)
+    head = {s for _, s, _ in c[:k]}
+    return all(said[:k]) and any(ok and s not in head for (_, s, _), ok in zip(c[k:], said[k:]))
 
 
 # where a concept name's head phrase ends: its head is the last content word before these ("Complete blood
@@ -176,6 +190,7 @@ _HEAD_END = re.compile(r",|\(| - |\b(?:of|to|in|on|for|by|from|at|with|without|a
                        r"complicating|caused)\b")
 
 
+@lru_cache(maxsize=65_536)
 def _head_length(text: str) -> int:
     """How many content words the name's head phrase has (the last of them is its head)."""
     return len([w for w in _TOKEN.findall(_HEAD_END.split(text.lower(), maxsplit=1)[0]) if w not in STOPWORDS])
@@ -183,10 +198,8 @@ def _head_length(text: str) -> int:
 
 def _coverage(query, cand, idf: IDF, default_idf: float | None = None, meaning_weight: float = 2.0,
               expander: Expander = default_expander):
-    """``coverage``, whether an addition was meaning-weighted, and whether the candidate's words beyond the
-    query's are detail: its head phrase is all the query's own words (no word before the head: "Secretory
-    diarrhea" is a subtype of diarrhea) and its tail takes up another word the query says (True for a token
-    list, which has no phrase structure)."""
+    """``coverage``, whether an addition was meaning-weighted, and per content word of cand whether the query
+    states it."""
     weight = _idf_fn(idf, default_idf)
     q, q_states, q_alts = _words_and_side(query, expander)
     c, c_states, c_alts = _words_and_side(cand, expander)
@@ -196,8 +209,8 @@ def _coverage(query, cand, idf: IDF, default_idf: float | None = None, meaning_w
     said = [s in q_states or any(a and a <= q_states for a in alts) for (_, s, _), alts in zip(c, c_alts)]
     # a clause that restates what the query says ("with reflex to microscopy" for "ua with reflex") details
     # the query's own clause; only a clause of its own ("with right oophorectomy") names another concept
-    head = {s for (_, s, in_clause) in c if not in_clause}
-    own_clause = not any(ok and s not in head for ok, (_, s, in_clause) in zip(said, c) if in_clause)
+    outside = {s for (_, s, in_clause) in c if not in_clause}
+    own_clause = not any(ok and s not in outside for ok, (_, s, in_clause) in zip(said, c) if in_clause)
     added, meaning = 0.0, False
     for (_, s, in_clause), ok in zip(c, said):
         if ok:
@@ -205,14 +218,7 @@ def _coverage(query, cand, idf: IDF, default_idf: float | None = None, meaning_w
         heavy = s in _MEANING or (in_clause and own_clause)
         meaning = meaning or heavy
         added += (meaning_weight if heavy else 1.0) * weight(s)
-    if not isinstance(cand, str):
-        return covered, added, mass, meaning, True
-    k = _head_length(cand)
-    head = {s for _, s, _ in c[:k]}
-    # the words after the head detail it only where they take up something else the query says ("with reflex
-    # to microscopy" for "ua reflex"); a tail of new words names a narrower concept ("Fungal infection of kidney")
-    restated = any(ok and s not in head for (_, s, _), ok in zip(c[k:], said[k:]))
-    return covered, added, mass, meaning, all(said[:k]) and restated
+    return covered, added, mass, meaning, said
 
 
 def adds_nothing(query, cand, idf: IDF, tol: float = 0.15, **kw) -> bool:
