@@ -110,7 +110,7 @@ class MatchConfig:
     word_formation: bool = True  # Greek/Latin roots: "appendix removal" <-> "appendectomy"
     fuzzy_workers: int = 1
     # candidate sources (ray_app.match.candidates); drop one to switch it off
-    sources: list = field(default_factory=lambda: ["exact", "drug", "dense", "lexical"])
+    sources: list = field(default_factory=lambda: ["exact", "drug", "dense", "lexical", "specimen"])
     # rows an index took from `harmonize enrich` (TTY LLM, `build --enrich`) count this much of a catalog
     # string's score; 0 switches them off at query time (no candidate from them, no score from them)
     llm_rows_weight: float = 0.9

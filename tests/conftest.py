@@ -50,6 +50,10 @@ TINY_ROWS = [
     (S, "PT", "93870000", "Malignant neoplasm of liver", "Neoplastic Process"),
     (S, "PT", "94381002", "Metastatic malignant neoplasm to liver", "Neoplastic Process"),
     (S, "PT", "109841003", "Primary malignant neoplasm of liver", "Neoplastic Process"),
+    (S, "PT", "27171005", "Urinalysis", LABPROC),
+    (S, "PT", "24205003", "Uric acid measurement, urine", LABPROC),
+    (S, "PT", "27051004", "Blood arterial pH level", LABPROC),
+    (S, "PT", "117010004", "Urine culture", LABPROC),
     # RxNorm
     (R, "IN", "161", "Acetaminophen", SUBST),
     (R, "SCD", "198440", "Acetaminophen 500 MG Oral Tablet", DRUG),

@@ -145,3 +145,13 @@ def test_a_drug_level_is_also_read_as_therapeutic_drug_monitoring():
     assert "vancomycin therapeutic drug monitoring" in anchors_for("vancomycin trough", "Lab")
     assert not any("monitoring" in a for a in anchors_for("sodium level", "Lab"))  # not a drug
     assert not any("monitoring" in a for a in anchors_for("tacrolimus level", "Medicine"))
+
+
+def test_two_catalog_words_run_together_are_split():
+    from ray_app.text.spell import Speller
+
+    speller = Speller.from_texts(["urine culture", "blood culture", "urine protein", "prediabetes", "pre"])
+    assert speller.correct_word("urineculture") == "urine culture"
+    assert speller.correct("bloodculture") == "blood culture"
+    assert speller.correct_word("prediabetic") == "prediabetes"  # an inflection, not "pre" + "diabetic"
+    assert speller.correct_word("urinexyzzy") == "urinexyzzy"  # one half no word: left alone

@@ -137,6 +137,24 @@ def test_a_code_that_says_it_all_gains_over_a_shorter_broader_one(engine, config
     assert off["93870000"] > off["109841003"]  # broader, before the contradicting primary
 
 
+def test_an_analyte_no_test_covers_falls_back_to_the_specimen_examination(engine, config):
+    """No test of urine pH in the catalog (a blood pH test, a test of another urine analyte): the urinalysis,
+    flagged broader_concept. Where a test of the analyte exists, or the input names none, it is kept; with the
+    ``specimen`` source off the fallback never fires."""
+    import copy
+
+    from ray_app.match.matcher import Matcher
+
+    r = top(engine, config, "ph. urine", "Lab")
+    assert r.code == "27171005" and "broader_concept" in r.flags
+    assert top(engine, config, "uric acid urine", "Lab").code == "24205003"
+    assert top(engine, config, "ph arterial", "Lab").code == "27051004"
+    assert top(engine, config, "urineculture", "Lab").code == "117010004"  # two words run together
+    cfg = copy.deepcopy(config)
+    cfg.match.sources = [s for s in cfg.match.sources if s != "specimen"]
+    assert _top(engine, cfg, "ph. urine", "Lab", Matcher(engine.bundle, cfg, engine.matcher.embedder)).code != "27171005"
+
+
 def test_repeated_cells_keep_their_own_flags_and_types(config):
     """Rows are normalized once per distinct cell: 1, 1.0, True and "1" stay different cells (equal as
     dict keys), each row owns its flag list, and an unhashable cell is still mapped on its own."""

@@ -184,3 +184,26 @@ def test_says_it_all_allows_detail_after_the_head_but_no_subtype():
     assert says_it_all("mri abdomen", "MRI of abdomen", IDF)
     # a tail of new words after the head is a narrower concept, not detail of what the query said
     assert not says_it_all("fungal infection", "Fungal infection of kidney", {**idf, "fungal": 5.0, "kidney": 5.0})
+
+
+def test_a_test_of_the_analyte_states_it_and_the_specimen_named():
+    from ray_app.match.specificity import contradicts, tests_analyte
+
+    assert tests_analyte("ph urine", "Uric acid measurement, urine") is False  # another analyte
+    assert tests_analyte("ph urine", "Blood arterial pH level") is False  # another specimen
+    assert tests_analyte("white blood cell count urine", "White blood cell count") is False  # a blood count
+    assert tests_analyte("uric acid urine", "Uric acid measurement, urine") is True
+    assert tests_analyte("urine opiates", "Opiates, qualitative") is True  # names no specimen: may be it
+    assert tests_analyte("urine culture", "Urinalysis") is None  # the input names no analyte
+    assert tests_analyte("tsh level", "Thyroid stimulating hormone level") is True  # through the abbreviation
+    assert contradicts("ph urine", "Blood venous pH level") and contradicts("glucose urine", "Glucose, arterial")
+    assert not contradicts("ketones urine", "Urinalysis")  # urinalysis states urine
+
+
+def test_the_specimen_examinations():
+    from ray_app.text.wordform import specimen_equivalents, specimen_tests
+
+    assert specimen_tests("ph urine".split())[0] == "urinalysis"
+    assert specimen_tests("sputum eosinophils".split()) == ["sputum examination"]
+    assert specimen_tests("serum sodium".split()) == []
+    assert specimen_equivalents("urinalysis") == ("urine",) and specimen_equivalents("urine") == ()

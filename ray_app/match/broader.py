@@ -18,11 +18,11 @@ import numpy as np
 
 from ray_app.match.aggregate import CodeScores
 from ray_app.match.candidates import Pool
-from ray_app.match.specificity import adds_side, contradicts, coverage, says_it_all
+from ray_app.match.specificity import adds_side, contradicts, coverage, says_it_all, tests_analyte
 
 
-def refine(si, pool: Pool, agg: CodeScores, anchors: list[str], cfg, fit: np.ndarray | None = None
-           ) -> tuple[CodeScores, dict[int, float]]:
+def refine(si, pool: Pool, agg: CodeScores, anchors: list[str], cfg, fit: np.ndarray | None = None,
+           entity_type: str | None = None) -> tuple[CodeScores, dict[int, float]]:
     """``agg`` with the top codes penalised by ``w_added`` x (added / query mass), those that say it all
     raised by ``w_complete`` (``fit``: each code's entity-type fit, aligned with ``agg``), and per re-scored
     code the share of the query it covers (for the ``broader_concept`` flag)."""
@@ -50,4 +50,25 @@ def refine(si, pool: Pool, agg: CodeScores, anchors: list[str], cfg, fit: np.nda
                         and says_it_all(best[2], text, idf, cfg.broader_tolerance))
             score[c] = max(score[c] - cfg.w_added * best[1] + (cfg.w_complete if complete else 0.0), floor)
             covered_share[c] = best[0] if best[1] <= cfg.broader_tolerance else 1.0
+    if entity_type == "Lab":
+        _specimen_fallback(si, pool, agg, anchors, top, score, covered_share)
     return CodeScores(score=score, best=agg.best, second=agg.second), covered_share
+
+
+def _specimen_fallback(si, pool: Pool, agg: CodeScores, anchors: list[str], top: np.ndarray, score: np.ndarray,
+                       covered_share: dict[int, float]) -> None:
+    """An analyte in a specimen that no top code tests ("ph urine": no urine pH test, only blood pH and
+    other urine analytes) is read off the specimen's general examination ("Urinalysis", the ``specimen``
+    source): it goes first, flagged broader_concept. In place on ``score`` and ``covered_share``."""
+    exams = [c for c, via in enumerate(pool.via) if "specimen" in via]
+    if not exams:
+        return
+    # read against the last anchor, the input as far as expansion takes it ("wbc ur" -> "white blood cell count
+    # urine"): abbreviations as written have stray senses
+    verdicts = {tests_analyte(anchors[-1], si.row_text[int(pool.rows[agg.best[c]])]) for c in top.tolist()
+                if c not in exams}
+    if verdicts != {False}:  # a test of it exists, or the input names no analyte
+        return
+    best = max(exams, key=lambda c: score[c])
+    score[best] = float(score.max()) + 1e-4
+    covered_share[best] = 0.0

@@ -1,10 +1,11 @@
 """Candidate generation: which codes of a system are worth scoring for one query.
 
-Four sources, each a function that proposes code ids: ``exact`` (a catalog string equals an anchor),
+Five sources, each a function that proposes code ids: ``exact`` (a catalog string equals an anchor),
 ``drug`` (RxNorm rows of the parsed ingredients, best structure fit first), ``dense`` (FAISS neighbours,
-best per code) and ``lexical`` (BM25 over the IDF-weighted inverted index). ``pool`` merges them in
+best per code), ``lexical`` (BM25 over the IDF-weighted inverted index) and, for a lab input, ``specimen``
+(the general examination of a specimen it names: "Urinalysis" for "ph urine"). ``pool`` merges them in
 that order and remembers which sources proposed each code (``via``); ``match.sources`` switches any of
-them off. With an LLM expansion the matcher adds a fifth, ``llm``: the FAISS hits of the LLM's anchors.
+them off. With an LLM expansion the matcher adds a sixth, ``llm``: the FAISS hits of the LLM's anchors.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import numpy as np
 
 from ray_app.arrays import concat_ranges
 
-SOURCES = ("exact", "drug", "dense", "lexical")
+SOURCES = ("exact", "drug", "dense", "lexical", "specimen")
 
 
 @dataclass
@@ -29,6 +30,16 @@ def exact(si, anchors: list[str], skip: np.ndarray | None = None) -> list[int]:
     """Codes with a string whose match text equals an anchor (``skip``: rows not to use, per row)."""
     table = si.exact_rows
     return [int(si.row_code[r]) for a in anchors if a in table for r in table[a] if skip is None or not skip[r]]
+
+
+def specimen(si, anchors: list[str]) -> list[int]:
+    """The general examinations of the specimens the anchors name ("Urinalysis" for "ph urine"): the broader
+    concept of an analyte in a specimen when the catalog has no test of that analyte."""
+    from ray_app.text.normalize import match_text
+    from ray_app.text.wordform import specimen_tests
+
+    tests = dict.fromkeys(t for a in anchors for t in specimen_tests(a.split()))
+    return exact(si, [match_text(t) for t in tests])
 
 
 def drug(si, drug_q, rows: np.ndarray | None, fit: np.ndarray | None, limit: int) -> list[int]:

@@ -70,6 +70,7 @@ class Matcher:
             "drug": candidates.drug(si, drug_q, drug_rows, drug_fit, cfg.drug_codes) if "drug" in on else [],
             "dense": candidates.dense(si, dist[:n], ids[:n], cfg.max_codes) if "dense" in on else [],
             "lexical": candidates.lexical(si, lex_q, cfg.lexical_k, skip) if lexical_on else [],
+            "specimen": candidates.specimen(si, direct) if "specimen" in on and q.entity_type == "Lab" else [],
             "llm": candidates.dense(si, dist[n:], ids[n:], self.llm_cfg.pool_codes) if len(q.anchors) > n else [],
         }, cfg.max_strings_per_code, code_end)
         if not len(pool.codes):
@@ -85,7 +86,7 @@ class Matcher:
         agg = aggregate.per_code(score, pool.owner, len(pool.codes), cfg.w_agg)
         covered = {}
         if si.drugs is None:  # SNOMED CT: prefer a broader concept over a more specific, different one
-            agg, covered = broader.refine(si, pool, agg, direct, cfg, sig.sty[agg.best])
+            agg, covered = broader.refine(si, pool, agg, direct, cfg, sig.sty[agg.best], q.entity_type)
         agg = kindgate.gate(agg, sig.sty[agg.best], cfg)
         if drug_q is not None and drug_q.brand:
             brand = np.array([si.drugs.parsed[r].brand == drug_q.brand for r in pool.rows[agg.best]], dtype=bool)

@@ -48,12 +48,24 @@ class Speller:
         root = stem(word)
         if root in self.by_stem and word[len(root):] in _INFLECTIONS:
             return self.by_stem[root]
+        split = self._split(word)
+        if split:
+            return split
         pool = [w for n in range(len(word) - 2, len(word) + 3) for w in self.by_len.get(n, ())]
         hits = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=self.cutoff, limit=5)
         if not hits:
             return word
         best = max(hits, key=lambda h: (h[1], self.counts[h[0]]))  # closest, then most frequent
         return best[0]
+
+    def _split(self, word: str) -> str | None:
+        """Two catalog words run together ("urineculture", "drawphlebotomy"): the split whose rarer half is
+        the most frequent; each half has 4+ letters (a prefix such as "pre" or "non" is no word of its own)."""
+        if len(word) < 2 * 4:
+            return None
+        best = max(((min(self.counts[word[:i]], self.counts[word[i:]]), i) for i in range(4, len(word) - 3)),
+                   default=(0, 0))
+        return f"{word[:best[1]]} {word[best[1]:]}" if best[0] > 0 else None
 
     def correct(self, text: str) -> str | None:
         """The corrected text, or None when every word is already known."""

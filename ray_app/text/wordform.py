@@ -72,6 +72,18 @@ MODALITIES: dict[str, tuple[str, ...]] = {
     "computed tomography": ("computed tomography scan", "ct scan", "cat scan", "ct"),
     "magnetic resonance imaging": ("magnetic resonance imaging scan", "mri scan", "mri"),
 }
+# specimen -> the general examination of it: a lab input naming an analyte in a specimen that no test of its
+# own covers is read off that examination ("urine ketones" is on the urinalysis, "sputum eosinophils" on
+# the sputum examination); the specimen's own spellings come first
+SPECIMEN_TESTS: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("urine", "urinary"): ("urinalysis", "urine dipstick test", "urine examination"),
+    ("sputum",): ("sputum examination",),
+    ("semen",): ("semen analysis",),
+    ("stool", "feces", "faeces", "fecal"): ("stool examination", "examination of feces"),
+    ("csf", "cerebrospinal"): ("cerebrospinal fluid examination",),
+}
+# one-word examination names -> the specimen they examine (coverage: "Urinalysis" states urine)
+_EXAMINES = {"urinalysis": "urine"}
 _MODALITY_FILLER = frozenset({"scan", "study", "imaging", "exam", "examination", "of", "the", "a", "an", "test"})
 _MODALITY_WORDS = sorted(((w, m) for m, ws in MODALITIES.items() for w in ws), key=lambda p: -len(p[0]))
 # words that may stand between an action and its organ and stay in the rewrite ("removal of right ovary")
@@ -141,6 +153,17 @@ def modality_equivalents(word: str) -> tuple[str, ...]:
         if word == modality or word in spellings:
             return (modality, *spellings)
     return ()
+
+
+def specimen_tests(words) -> list[str]:
+    """The general examinations of the specimens a text's words name, in table order."""
+    words = set(words)
+    return [t for spellings, tests in SPECIMEN_TESTS.items() if words.intersection(spellings) for t in tests]
+
+
+def specimen_equivalents(word: str) -> tuple[str, ...]:
+    """What a one-word examination name states ("urinalysis" -> urine), for coverage."""
+    return (_EXAMINES[word],) if word in _EXAMINES else ()
 
 
 def _split_word(word: str) -> tuple[str, str] | None:
