@@ -155,3 +155,16 @@ def test_two_catalog_words_run_together_are_split():
     assert speller.correct("bloodculture") == "blood culture"
     assert speller.correct_word("prediabetic") == "prediabetes"  # an inflection, not "pre" + "diabetic"
     assert speller.correct_word("urinexyzzy") == "urinexyzzy"  # one half no word: left alone
+
+
+def test_a_real_or_short_word_in_the_wrong_place_is_read_beside_its_neighbour():
+    from ray_app.text.spell import Speller
+
+    speller = Speller.from_texts(["leg edema", "edema of leg", "leg edema bilateral", "lee white clotting time",
+                                  "weight loss", "weight loss", "fall from scaffold", "fall from height"])
+    assert speller.correct("lee edema") == "leg edema"  # "lee" is a catalog word, never beside "edema"
+    assert speller.correct("weight lss") == "weight loss"  # three letters: too short for the word speller
+    assert speller.correct("fll from scaffold") == "fall from scaffold"
+    assert speller.correct("leg edema") is None and speller.correct("lee white") is None  # seen together
+    assert speller.correct("lee") is None  # no neighbour, no context
+    assert Speller.from_texts(["leg edema"]).correct("lee edema") is None  # seen once: below min_bigram

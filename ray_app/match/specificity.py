@@ -50,7 +50,8 @@ SIDES = frozenset(stem(w) for w in ("left", "right", "bilateral", "unilateral"))
 # member names another concept
 EXCLUSIVE = tuple(tuple(frozenset(stem(w) for w in m.split()) for m in g) for g in (
     ("antigen", "antibody antibodies"), ("urine", "serum", "plasma", "csf", "feces stool faeces fecal", "saliva", "sputum"),
-    ("urine urinary urinalysis", "blood arterial venous capillary"),  # a blood test is no urine test; serum and plasma are both blood
+    # a blood test is no urine test (serum and plasma, both of blood, are told apart in the group above)
+    ("urine urinary urinalysis", "blood arterial venous capillary"),
     ("igg", "igm", "iga", "ige"), ("qualitative", "quantitative"), ("acute", "chronic"), ("benign", "malignant"),
     ("upper", "lower"), ("anterior", "posterior"), ("proximal", "distal"), ("open", "closed"),
     ("congenital", "acquired"),
@@ -286,7 +287,6 @@ def _exclusive(text: str | Sequence[str], expander: Expander):
     raw = _raw_words(text)
     groups = tuple(frozenset(i for i, m in enumerate(group) if m & states) for group in EXCLUSIVE)
     return frozenset(named_drugs(raw).values()), "with" in raw, "without" in raw, groups
-
 
 
 # words of a lab test's name that say how or in what it is measured, not what: the rest is its analyte

@@ -18,8 +18,13 @@ _INFLECTIONS = frozenset({"s", "es", "ed", "ing", "ic", "al", "ly"})
 
 
 class Speller:
-    def __init__(self, counts: Counter, keep: frozenset[str] = frozenset(), min_len: int = 4, cutoff: float = 80.0):
+    def __init__(self, counts: Counter, keep: frozenset[str] = frozenset(), min_len: int = 4, cutoff: float = 80.0,
+                 bigrams: Counter | None = None, min_bigram: int = 2):
         self.counts = counts
+        # adjacent word pairs of the catalog: a real word in the wrong place ("lee edema", "weight lss") is only
+        # seen as a typo beside its neighbour
+        self.bigrams = bigrams if bigrams is not None else Counter()
+        self.min_bigram = min_bigram
         self.keep = keep  # words that are right as written although the catalog lacks them (abbreviations, brands)
         self.min_len, self.cutoff = min_len, cutoff
         self.by_len: dict[int, list[str]] = {}
@@ -37,9 +42,12 @@ class Speller:
     @classmethod
     def from_texts(cls, texts, **kw) -> "Speller":
         counts: Counter = Counter()
+        bigrams: Counter = Counter()
         for t in texts:
-            counts.update(w for w in t.split() if w.isalpha() and len(w) >= 3)
-        return cls(counts, **kw)
+            words = t.split()
+            counts.update(w for w in words if w.isalpha() and len(w) >= 3)
+            bigrams.update(zip(words, words[1:]))
+        return cls(counts, bigrams=bigrams, **kw)
 
 
     def _correct_word(self, word: str) -> str:
@@ -59,7 +67,7 @@ class Speller:
         return best[0]
 
     def _split(self, word: str) -> str | None:
-        """Two catalog words run together ("urineculture", "drawphlebotomy"): the split whose rarer half is
+        """Two catalog words run together ("urineculture", "bloodwork"): the split whose rarer half is
         the most frequent; each half has 4+ letters (a prefix such as "pre" or "non" is no word of its own)."""
         if len(word) < 2 * 4:
             return None
@@ -70,6 +78,34 @@ class Speller:
     def correct(self, text: str) -> str | None:
         """The corrected text, or None when every word is already known."""
         words = text.split()
-        fixed = [self.correct_word(w) for w in words]
+        fixed = self._in_context([self.correct_word(w) for w in words])
         return " ".join(fixed) if fixed != words else None
 
+    def _in_context(self, words: list[str]) -> list[str]:
+        """A word (3+ letters) that never stands beside its neighbour in the catalog becomes the one-edit
+        spelling that does, at least ``min_bigram`` times ("lee edema" -> "leg edema"); the speller leaves
+        short words and real words alone, and this is where their slips are seen."""
+        out = list(words)
+        for i, w in enumerate(words):
+            left = words[i - 1] if i else None
+            right = words[i + 1] if i + 1 < len(words) else None
+            if len(w) < 3 or not w.isalpha() or (left is None and right is None):
+                continue
+            seen = lambda v: self.bigrams[(left, v)] + self.bigrams[(v, right)]  # noqa: E731
+            if seen(w):
+                continue
+            n, best = max(((seen(v), v) for v in _edits1(w) if v in self.counts), default=(0, w))
+            if n >= self.min_bigram:
+                out[i] = best
+        return out
+
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _edits1(word: str) -> set[str]:
+    """Every spelling one keyboard slip away: a letter dropped, swapped with its neighbour, changed or added."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return ({a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+            | {a + c + b[1:] for a, b in splits if b for c in _LETTERS} | {a + c + b for a, b in splits for c in _LETTERS})
