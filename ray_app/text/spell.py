@@ -10,6 +10,7 @@ from collections import Counter
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from ray_app.index.lexical import stem
 
@@ -25,6 +26,12 @@ class Speller:
         # seen as a typo beside its neighbour
         self.bigrams = bigrams if bigrams is not None else Counter()
         self.min_bigram = min_bigram
+        self.after: dict[str, list[str]] = {}  # word -> the catalog words seen after it (and before it)
+        self.before: dict[str, list[str]] = {}
+        for (a, b), n in self.bigrams.items():
+            if n >= min_bigram:
+                self.after.setdefault(a, []).append(b)
+                self.before.setdefault(b, []).append(a)
         self.keep = keep  # words that are right as written although the catalog lacks them (abbreviations, brands)
         self.min_len, self.cutoff = min_len, cutoff
         self.by_len: dict[int, list[str]] = {}
@@ -94,18 +101,11 @@ class Speller:
             seen = lambda v: self.bigrams[(left, v)] + self.bigrams[(v, right)]  # noqa: E731
             if seen(w):
                 continue
-            n, best = max(((seen(v), v) for v in _edits1(w) if v in self.counts), default=(0, w))
+            # one slip away from a word seen beside a neighbour: a scan (in C) of the neighbours' catalog
+            # company, cheaper than spelling out every one-slip variant
+            pool = self.after.get(left, []) + self.before.get(right, [])
+            near = process.extract(w, pool, scorer=OSA.distance, score_cutoff=1, limit=None)
+            n, best = max(((seen(v), v) for v, _, _ in near if v.isalpha()), default=(0, w))
             if n >= self.min_bigram:
                 out[i] = best
         return out
-
-
-
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-def _edits1(word: str) -> set[str]:
-    """Every spelling one keyboard slip away: a letter dropped, swapped with its neighbour, changed or added."""
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    return ({a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-            | {a + c + b[1:] for a, b in splits if b for c in _LETTERS} | {a + c + b for a, b in splits for c in _LETTERS})
