@@ -201,9 +201,12 @@ def test_a_test_of_the_analyte_states_it_and_the_specimen_named():
 
 
 def test_the_specimen_examinations():
-    from ray_app.text.wordform import specimen_equivalents, specimen_tests
+    from ray_app.match.specificity import coverage
+    from ray_app.text.wordform import specimen_tests
 
     assert specimen_tests("ph urine".split())[0] == "urinalysis"
     assert specimen_tests("sputum eosinophils".split()) == ["sputum examination"]
     assert specimen_tests("serum sodium".split()) == []
-    assert specimen_equivalents("urinalysis") == ("urine",) and specimen_equivalents("urine") == ()
+    idf = {"urin": 1.0, "ph": 1.0}
+    assert coverage("ph urine", "Urinalysis", idf)[0] == 1.0  # "Urinalysis" states urine, and nothing of pH
+    assert coverage("ph urine", "Urinalysis", idf)[1] == 0.0  # nor adds anything

@@ -50,7 +50,8 @@ SIDES = frozenset(stem(w) for w in ("left", "right", "bilateral", "unilateral"))
 # member names another concept
 EXCLUSIVE = tuple(tuple(frozenset(stem(w) for w in m.split()) for m in g) for g in (
     ("antigen", "antibody antibodies"), ("urine", "serum", "plasma", "csf", "feces stool faeces fecal", "saliva", "sputum"),
-    # a blood test is no urine test (serum and plasma, both of blood, are told apart in the group above)
+    # a blood test is no urine test (serum and plasma, both of blood, are told apart in the group above); one
+    # member's words are one meaning, so "Urinalysis" states urine
     ("urine urinary urinalysis", "blood arterial venous capillary"),
     ("igg", "igm", "iga", "ige"), ("qualitative", "quantitative"), ("acute", "chronic"), ("benign", "malignant"),
     ("upper", "lower"), ("anterior", "posterior"), ("proximal", "distal"), ("open", "closed"),
@@ -88,7 +89,7 @@ EXCLUSIVE = tuple(tuple(frozenset(stem(w) for w in m.split()) for m in g) for g 
      "candida candidal candidiasis", "salmonella", "clostridium clostridial clostridioides", "helicobacter",
      "pseudomonas", "klebsiella", "papillomavirus hpv", "toxoplasma toxoplasmosis", "plasmodium malaria",
      "borrelia lyme")))
-_SPECIMEN_MEMBERS = EXCLUSIVE[1] + EXCLUSIVE[2]  # specimens: urine, serum, ... and urine vs blood
+_SPECIMENS = frozenset().union(*EXCLUSIVE[1], *EXCLUSIVE[2])  # stems naming a specimen: urine, serum, ..., blood
 # stem -> the other stems of its exclusive-group member: spellings of one meaning
 _MEMBER = {s: member - {s} for group in EXCLUSIVE for member in group for s in member if len(member) > 1}
 _CLAUSE = frozenset({"with", "without", "and", "due", "following", "after", "complicating", "caused"})
@@ -98,10 +99,9 @@ _CLAUSE = frozenset({"with", "without", "and", "due", "following", "after", "com
 def default_expander(word: str) -> tuple[str, ...]:
     """Equivalent spellings of one query/candidate word: curated abbreviation senses and word formation."""
     from ray_app.text.abbreviations import curated_senses
-    from ray_app.text.wordform import modality_equivalents, specimen_equivalents, to_lay
+    from ray_app.text.wordform import modality_equivalents, to_lay
 
-    return tuple(dict.fromkeys([*curated_senses(word), *to_lay(word), *modality_equivalents(word),
-                                *specimen_equivalents(word)]))
+    return tuple(dict.fromkeys([*curated_senses(word), *to_lay(word), *modality_equivalents(word)]))
 
 
 def _words(text: str | Sequence[str]) -> list[tuple[str, str, bool]]:
@@ -290,16 +290,11 @@ def _exclusive(text: str | Sequence[str], expander: Expander):
 
 
 # words of a lab test's name that say how or in what it is measured, not what: the rest is its analyte
-_NOT_ANALYTE = frozenset(stem(w) for w in (
-    "urine serum plasma csf feces stool faeces fecal saliva sputum specimen sample random fasting timed hour "
-    "24h spot total free measurement measured test testing level levels assay count panel screen screening "
-    "determination estimation quantitation analysis study profile qualitative quantitative titer titre "
-    "concentration culture urinalysis dipstick microscopy chemistry procedure observation lvl value finding "
-    "result").split())
-
-
-def _specimens(states) -> set[str]:
-    return {s for s in states if any(s in m for m in _SPECIMEN_MEMBERS)}
+_NOT_ANALYTE = frozenset().union(*EXCLUSIVE[1]) | frozenset(stem(w) for w in (
+    "specimen sample random fasting timed hour 24h spot total free measurement measured test testing level "
+    "levels assay count panel screen screening determination estimation quantitation analysis study profile "
+    "qualitative quantitative titer titre concentration culture urinalysis dipstick microscopy chemistry "
+    "procedure observation lvl value finding result").split())
 
 
 def tests_analyte(query: str, cand: str, expander: Expander = default_expander) -> bool | None:
@@ -314,4 +309,4 @@ def tests_analyte(query: str, cand: str, expander: Expander = default_expander) 
     if not any(s in c_states or any(a and a <= c_states for a in alts) for s, alts in qa):
         return False
     # another specimen is another test; a test naming none may be the one ("Opiates, qualitative")
-    return not _specimens(c_states) or _specimens({s for _, s, _ in q}) <= c_states
+    return not _SPECIMENS & c_states or _SPECIMENS.intersection(s for _, s, _ in q) <= c_states

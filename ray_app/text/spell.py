@@ -29,9 +29,11 @@ class Speller:
         self.after: dict[str, list[str]] = {}  # word -> the catalog words seen after it (and before it)
         self.before: dict[str, list[str]] = {}
         for (a, b), n in self.bigrams.items():
-            if n >= min_bigram:
-                self.after.setdefault(a, []).append(b)
-                self.before.setdefault(b, []).append(a)
+            if n >= min_bigram:  # only a word can be what a slip meant
+                if b.isalpha():
+                    self.after.setdefault(a, []).append(b)
+                if a.isalpha():
+                    self.before.setdefault(b, []).append(a)
         self.keep = keep  # words that are right as written although the catalog lacks them (abbreviations, brands)
         self.min_len, self.cutoff = min_len, cutoff
         self.by_len: dict[int, list[str]] = {}
@@ -105,7 +107,7 @@ class Speller:
             # company, cheaper than spelling out every one-slip variant
             pool = self.after.get(left, []) + self.before.get(right, [])
             near = process.extract(w, pool, scorer=OSA.distance, score_cutoff=1, limit=None)
-            n, best = max(((seen(v), v) for v, _, _ in near if v.isalpha()), default=(0, w))
+            n, best = max(((seen(v), v) for v, _, _ in near), default=(0, w))
             if n >= self.min_bigram:
                 out[i] = best
         return out

@@ -82,8 +82,6 @@ SPECIMEN_TESTS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("stool", "feces", "faeces", "fecal"): ("stool examination", "examination of feces"),
     ("csf", "cerebrospinal"): ("cerebrospinal fluid examination",),
 }
-# one-word examination names -> the specimen they examine (coverage: "Urinalysis" states urine)
-_EXAMINES = {"urinalysis": "urine"}
 _MODALITY_FILLER = frozenset({"scan", "study", "imaging", "exam", "examination", "of", "the", "a", "an", "test"})
 _MODALITY_WORDS = sorted(((w, m) for m, ws in MODALITIES.items() for w in ws), key=lambda p: -len(p[0]))
 # words that may stand between an action and its organ and stay in the rewrite ("removal of right ovary")
@@ -159,11 +157,6 @@ def specimen_tests(words) -> list[str]:
     """The general examinations of the specimens a text's words name, in table order."""
     words = set(words)
     return [t for spellings, tests in SPECIMEN_TESTS.items() if words.intersection(spellings) for t in tests]
-
-
-def specimen_equivalents(word: str) -> tuple[str, ...]:
-    """What a one-word examination name states ("urinalysis" -> urine), for coverage."""
-    return (_EXAMINES[word],) if word in _EXAMINES else ()
 
 
 def _split_word(word: str) -> tuple[str, str] | None:
