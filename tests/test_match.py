@@ -137,6 +137,40 @@ def test_a_code_that_says_it_all_gains_over_a_shorter_broader_one(engine, config
     assert off["93870000"] > off["109841003"]  # broader, before the contradicting primary
 
 
+def _scores(engine, config, text, etype, **match):
+    import copy
+
+    from ray_app.match.matcher import Matcher
+
+    cfg = copy.deepcopy(config)
+    for k, v in match.items():
+        setattr(cfg.match, k, v)
+    r = _top(engine, cfg, text, etype, Matcher(engine.bundle, cfg, engine.matcher.embedder))
+    return {c.code: c.score for c in r.candidates}
+
+
+def test_a_code_gains_by_the_share_of_the_query_it_states(engine, config):
+    """match.w_covered: of two broader codes the closer one wins. A code stating every word of the input
+    gains the whole weight; one stating part of it ("Malignant neoplasm of liver": not "secondary") gains that
+    share of it; the weight is the only thing that moves."""
+    off = _scores(engine, config, "secondary malignant neoplasm of liver", "Diagnosis", w_covered=0.0)
+    on = _scores(engine, config, "secondary malignant neoplasm of liver", "Diagnosis", w_covered=0.2)
+    assert on["94381002"] - off["94381002"] == pytest.approx(0.2, abs=1e-3)  # metastatic = secondary
+    assert 0.05 < on["93870000"] - off["93870000"] < 0.19
+
+
+def test_a_window_whose_every_code_sinks_is_widened(engine, config):
+    """The broader re-scoring reads the best broader_k codes and none falls below the first code it did not
+    read. "appendix ct": the appendectomy is another action (excision, not tomography); in a window of one it
+    sinks to that floor and is held there, first by a tie. Widening (broader_max_k) reads the next code too,
+    and the CT, whose only addition is a site, goes first."""
+    narrow = _scores(engine, config, "appendix ct", "Procedure", broader_k=1, broader_max_k=1)
+    wide = _scores(engine, config, "appendix ct", "Procedure", broader_k=1, broader_max_k=30)
+    assert max(narrow, key=narrow.get) == "80146002"
+    assert narrow["80146002"] == pytest.approx(narrow["77477000"], abs=1e-4)  # held at the floor
+    assert max(wide, key=wide.get) == "77477000" and wide["80146002"] < wide["77477000"] - 0.03
+
+
 def test_an_analyte_no_test_covers_falls_back_to_the_specimen_examination(engine, config):
     """No test of urine pH in the catalog (a blood pH test, a test of another urine analyte): the urinalysis,
     flagged broader_concept. Where a test of the analyte exists, or the input names none, it is kept; with the

@@ -210,3 +210,39 @@ def test_the_specimen_examinations():
     idf = {"urin": 1.0, "ph": 1.0}
     assert coverage("ph urine", "Urinalysis", idf)[0] == 1.0  # "Urinalysis" states urine, and nothing of pH
     assert coverage("ph urine", "Urinalysis", idf)[1] == 0.0  # nor adds anything
+
+
+def test_british_and_american_spellings_are_one_word():
+    """A candidate's "Diarrhea" states the input's "diarrhoea" (and adds nothing); weights stay with each
+    word's own stem, so a spelling the IDF table lacks is not read as the rarest word."""
+    from ray_app.text.orthography import american
+
+    assert [american(w) for w in ("diarrhoea", "oedema", "haematuria", "coeliac", "tumours", "analyse",
+                                  "sulphate", "fibre", "oesophageal", "paediatric")] == [
+        "diarrhea", "edema", "hematuria", "celiac", "tumors", "analyze", "sulfate", "fiber", "esophageal",
+        "pediatric"]
+    assert [american(w) for w in ("toe", "shoe", "aspirin", "hour")] == ["toe", "shoe", "aspirin", "hor"]
+    cov, added, mass = coverage("diarrhoea", "Diarrhea", {stem("diarrhea"): 6.0})
+    assert cov == mass and added == 0.0
+    cov, added, mass = coverage("oedema of leg", "Edema of leg", IDF)
+    assert cov == mass and added == 0.0
+    assert coverage("tumour", "Brain tumor", {stem("tumour"): 2.0, stem("tumor"): 6.0, stem("brain"): 4.0}) == (
+        pytest.approx(2.0), pytest.approx(4.0), pytest.approx(2.0))
+
+
+def test_two_words_written_as_one_state_each_other():
+    """"head aches" is "Headache" and "heartburn" is "Heart burn": the stems join; apart, neither word alone is
+    the compound ("Injury of head" states only "head")."""
+    idf = lambda s: 5.0  # noqa: E731
+    assert coverage("head aches", "Headache", idf) == (10.0, 0.0, 10.0)
+    assert coverage("heartburn", "Heart burn", idf) == (5.0, 0.0, 5.0)
+    assert coverage("head aches", "Injury of head", idf) == (5.0, 5.0, 10.0)
+    assert coverage("ache", "Headache", idf)[0] == 0.0
+
+
+def test_screening_and_vaccination_are_other_actions():
+    from ray_app.match.specificity import contradicts
+
+    assert contradicts("hpv screening", "Administration of vaccine product containing only human papillomavirus antigen")
+    assert not contradicts("hpv screening", "Viral screening")
+    assert not contradicts("hpv vaccination", "Administration of vaccine product containing only human papillomavirus antigen")

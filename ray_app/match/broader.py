@@ -30,29 +30,44 @@ def refine(si, pool: Pool, agg: CodeScores, anchors: list[str], cfg, fit: np.nda
         return agg, {}
     idf = si.lexical.idf_of
     order = np.argsort(-agg.score, kind="stable")
-    top = order[: cfg.broader_k]
-    # re-ranking happens among the best codes only: none of them falls below the first code not re-scored
-    floor = float(agg.score[order[cfg.broader_k]]) + 1e-6 if len(order) > cfg.broader_k else -np.inf
-    score, covered_share = agg.score.copy(), {}
-    for c in top.tolist():
-        text = si.row_text[int(pool.rows[agg.best[c]])]
-        if cfg.w_side > 0 and adds_side(anchors[0], text):  # the query as written: did it state a side?
-            score[c] -= cfg.w_side
-        if cfg.w_contradiction > 0 and any(contradicts(a, text) for a in anchors):
-            score[c] -= cfg.w_contradiction
-        best = None
-        for a in anchors:  # the anchor the candidate reads best against (as written, or expanded)
-            cov, added, mass = coverage(a, text, idf)
-            if mass > 0 and (best is None or cov / mass - added / mass > best[0] - best[1]):
-                best = (cov / mass, added / mass, a)
-        if best is not None:
-            complete = ((fit is None or fit[c] >= cfg.kind_gate_high)
-                        and says_it_all(best[2], text, idf, cfg.broader_tolerance))
-            score[c] = max(score[c] - cfg.w_added * best[1] + (cfg.w_complete if complete else 0.0), floor)
-            covered_share[c] = best[0] if best[1] <= cfg.broader_tolerance else 1.0
+    raw, covered_share = agg.score.copy(), {}
+    end = 0
+    while True:
+        start, end = end, min(end + cfg.broader_k, len(order))
+        for c in order[start:end].tolist():
+            _rescore(si, pool, agg, anchors, cfg, fit, idf, c, raw, covered_share)
+        # re-ranking happens among the best codes only: none falls below the first code not re-scored. A window
+        # whose every code sank to that floor held no answer ("carotid ultrasound": ten carotid procedures of
+        # other methods), so it widens, up to broader_max_k codes
+        floor = float(agg.score[order[end]]) + 1e-6 if end < len(order) else -np.inf
+        if end >= min(cfg.broader_max_k, len(order)) or float(raw[order[:end]].max()) > floor:
+            break
+    top = order[:end]
+    score = agg.score.copy()
+    score[top] = np.maximum(raw[top], floor)
     if entity_type == "Lab":
         _specimen_fallback(si, pool, agg, anchors, top, score, covered_share)
     return CodeScores(score=score, best=agg.best, second=agg.second), covered_share
+
+
+def _rescore(si, pool: Pool, agg: CodeScores, anchors: list[str], cfg, fit, idf, c: int, raw: np.ndarray,
+             covered_share: dict[int, float]) -> None:
+    """Code ``c``'s score (in place on ``raw``, unclamped) and covered share, read by what its best string adds."""
+    text = si.row_text[int(pool.rows[agg.best[c]])]
+    if cfg.w_side > 0 and adds_side(anchors[0], text):  # the query as written: did it state a side?
+        raw[c] -= cfg.w_side
+    if cfg.w_contradiction > 0 and any(contradicts(a, text) for a in anchors):
+        raw[c] -= cfg.w_contradiction
+    best = None
+    for a in anchors:  # the anchor the candidate reads best against (as written, or expanded)
+        cov, added, mass = coverage(a, text, idf)
+        if mass > 0 and (best is None or cov / mass - added / mass > best[0] - best[1]):
+            best = (cov / mass, added / mass, a)
+    if best is not None:
+        complete = ((fit is None or fit[c] >= cfg.kind_gate_high)
+                    and says_it_all(best[2], text, idf, cfg.broader_tolerance))
+        raw[c] += cfg.w_covered * best[0] - cfg.w_added * best[1] + (cfg.w_complete if complete else 0.0)
+        covered_share[c] = best[0] if best[1] <= cfg.broader_tolerance else 1.0
 
 
 def _specimen_fallback(si, pool: Pool, agg: CodeScores, anchors: list[str], top: np.ndarray, score: np.ndarray,

@@ -35,20 +35,29 @@ from typing import Callable, Mapping, Sequence
 
 from ray_app.index.lexical import STOPWORDS, stem
 from ray_app.match.score import CONTEXT_WORDS
+from ray_app.text.orthography import american
 
 IDF = Mapping[str, float] | Callable[[str], float]
 Expander = Callable[[str], list[str]]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=131_072)
+def _key(word: str) -> str:
+    """What two words are compared by: the stem of the American spelling ("diarrhoea" = "diarrhea",
+    "hysterectomies" = "hysterectomy"). Weights stay with the word's own stem, the one the IDF table knows."""
+    return stem(american(word))
+
 # words that make a concept a different concept when added; compared as stems
-_MEANING = frozenset(stem(w) for w in CONTEXT_WORDS | {
+_MEANING = frozenset(_key(w) for w in CONTEXT_WORDS | {
     "left", "right", "bilateral", "unilateral", "both", "whole", "entire", "total", "partial", "child", "children",
     "pediatric", "paediatric", "infant", "adult", "elderly", "pregnancy", "pregnant", "laparoscopic",
     "endoscopic", "open", "percutaneous", "robotic", "radical", "organism", "bacterial", "viral", "fungal"})
-SIDES = frozenset(stem(w) for w in ("left", "right", "bilateral", "unilateral"))
+SIDES = frozenset(_key(w) for w in ("left", "right", "bilateral", "unilateral"))
 # groups of which a test, finding or procedure states one member (a member: its synonyms); saying another
 # member names another concept
-EXCLUSIVE = tuple(tuple(frozenset(stem(w) for w in m.split()) for m in g) for g in (
+EXCLUSIVE = tuple(tuple(frozenset(_key(w) for w in m.split()) for m in g) for g in (
     ("antigen", "antibody antibodies"), ("urine", "serum", "plasma", "csf", "feces stool faeces fecal", "saliva", "sputum"),
     # a blood test is no urine test (serum and plasma, both of blood, are told apart in the group above); one
     # member's words are one meaning, so "Urinalysis" states urine
@@ -74,9 +83,9 @@ EXCLUSIVE = tuple(tuple(frozenset(stem(w) for w in m.split()) for m in g) for g 
     # lymph nodes" is no biopsy), and an imaging modality is an action too ("Exploration of carotid artery"
     # is no carotid ultrasound; "CT angiography" states two, and either one agrees)
     ("biopsy", "excision excisional removal resection", "incision", "repair", "dissection", "exploration",
-     "drainage", "insertion implantation", "injection", "transfusion", "amputation", "reconstruction",
+     "drainage", "insertion implantation", "injection administration vaccination immunization", "transfusion", "amputation", "reconstruction",
      "replacement", "aspiration", "destruction ablation", "ligation", "transplantation transplant",
-     "anastomosis", "fixation", "closure suture",
+     "anastomosis", "fixation", "closure suture", "screening screen",
      "ultrasonography ultrasound ultrasonic sonography sonogram echography doppler echocardiography",
      "radiography radiograph radiographic xray ray", "tomography tomographic ct",
      "magnetic resonance mri", "angiography angiogram arteriography", "scintigraphy scintigram"),
@@ -112,7 +121,7 @@ def _words(text: str | Sequence[str]) -> list[tuple[str, str, bool]]:
         if w in _CLAUSE:
             clause = True
         if w not in STOPWORDS and w not in _CLAUSE:
-            out.append((w, stem(w), clause))
+            out.append((w, _key(w), clause))
     return out
 
 
@@ -121,7 +130,7 @@ def _raw_words(text: str | Sequence[str]) -> set[str]:
 
 
 def _stems_of(text: str) -> set[str]:
-    return {stem(w) for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS}
+    return {_key(w) for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS}
 
 
 def _idf_fn(idf: IDF, default_idf: float | None) -> Callable[[str], float]:
@@ -136,6 +145,11 @@ def _side(words, expander: Expander):
     """All stems a side states, directly or through an equivalent, and each word's equivalents as stem sets
     (an exclusive group's member counts as one meaning: "renal" states kidney, "pneumococcal" streptococcus)."""
     alts = [[_stems_of(e) for e in expander(w)] + [{m} for m in _MEMBER.get(s, ())] for w, s, _ in words]
+    # two words written as one, or one as two: "head aches" states "Headache" (stems join: head + ach)
+    for i in range(len(words) - 1):
+        joined = {words[i][1] + words[i + 1][1]}
+        alts[i].append(joined)
+        alts[i + 1].append(joined)
     states = {s for _, s, _ in words} | {s for a in alts for alt in a for s in alt}
     return states, alts
 
@@ -207,8 +221,8 @@ def _coverage(query, cand, idf: IDF, default_idf: float | None = None, meaning_w
     weight = _idf_fn(idf, default_idf)
     q, q_states, q_alts = _words_and_side(query, expander)
     c, c_states, c_alts = _words_and_side(cand, expander)
-    mass = sum(weight(s) for _, s, _ in q)
-    covered = sum(weight(s) for (_, s, _), alts in zip(q, q_alts)
+    mass = sum(weight(stem(w)) for w, _, _ in q)
+    covered = sum(weight(stem(w)) for (w, s, _), alts in zip(q, q_alts)
                   if s in c_states or any(a and a <= c_states for a in alts))
     said = [s in q_states or any(a and a <= q_states for a in alts) for (_, s, _), alts in zip(c, c_alts)]
     # a clause that restates what the query says ("with reflex to microscopy" for "ua with reflex") details
@@ -216,12 +230,12 @@ def _coverage(query, cand, idf: IDF, default_idf: float | None = None, meaning_w
     outside = {s for (_, s, in_clause) in c if not in_clause}
     own_clause = not any(ok and s not in outside for ok, (_, s, in_clause) in zip(said, c) if in_clause)
     added, meaning = 0.0, False
-    for (_, s, in_clause), ok in zip(c, said):
+    for (w, s, in_clause), ok in zip(c, said):
         if ok:
             continue
         heavy = s in _MEANING or (in_clause and own_clause)
         meaning = meaning or heavy
-        added += (meaning_weight if heavy else 1.0) * weight(s)
+        added += (meaning_weight if heavy else 1.0) * weight(stem(w))
     return covered, added, mass, meaning, said
 
 
@@ -290,7 +304,7 @@ def _exclusive(text: str | Sequence[str], expander: Expander):
 
 
 # words of a lab test's name that say how or in what it is measured, not what: the rest is its analyte
-_NOT_ANALYTE = frozenset().union(*EXCLUSIVE[1]) | frozenset(stem(w) for w in (
+_NOT_ANALYTE = frozenset().union(*EXCLUSIVE[1]) | frozenset(_key(w) for w in (
     "specimen sample random fasting timed hour 24h spot total free measurement measured test testing level "
     "levels assay count panel screen screening determination estimation quantitation analysis study profile "
     "qualitative quantitative titer titre concentration culture urinalysis dipstick microscopy chemistry "
