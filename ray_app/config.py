@@ -88,8 +88,8 @@ class MatchConfig:
     broader_k: int = 10
     # ... widening by broader_k while every re-scored code sinks below the first one not re-scored
     broader_max_k: int = 30
-    # ... and gain w_covered x (the share of the query's meaning they state): of two broader codes, the closer
-    # one ("Total hysterectomy" for "total hysterectomy oophorectomy", not "Excision of lesion of ovary")
+    # ... and lose w_covered x (the share of the query's meaning they do not state): of two broader codes, the
+    # closer one ("Total hysterectomy" for "total hysterectomy oophorectomy", not "Excision of lesion of ovary")
     w_covered: float = 0.03
     # kind gate (match.kindgate): a winner whose type fit is below kind_gate_low yields first place to the best
     # code of the right kind (fit >= kind_gate_high) within kind_margin of its score; 0 switches it off

@@ -66,7 +66,7 @@ def _rescore(si, pool: Pool, agg: CodeScores, anchors: list[str], cfg, fit, idf,
     if best is not None:
         complete = ((fit is None or fit[c] >= cfg.kind_gate_high)
                     and says_it_all(best[2], text, idf, cfg.broader_tolerance))
-        raw[c] += cfg.w_covered * best[0] - cfg.w_added * best[1] + (cfg.w_complete if complete else 0.0)
+        raw[c] += cfg.w_covered * (best[0] - 1.0) - cfg.w_added * best[1] + (cfg.w_complete if complete else 0.0)
         covered_share[c] = best[0] if best[1] <= cfg.broader_tolerance else 1.0
 
 
