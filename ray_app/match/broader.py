@@ -10,7 +10,9 @@ member of an exclusive group than the query's (``w_contradiction``: antibody for
 another drug). One thing earns a fixed amount: a code that states all the query says and adds only detail
 after a head of the query's own words (``specificity.says_it_all``), in a kind the entity type means
 (``w_complete``): dense similarity favours the shorter, broader string, which is the answer only when no
-code says it all.
+code says it all. And of two broader codes the closer one wins: each loses ``w_covered`` x the share of the
+query it does not state. The ``broader_k`` window widens (to ``broader_max_k``) while every code in it sinks
+below the first code not read: such a window held no answer.
 """
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ body", "Total hysterectomy with right oophorectomy" for a hysterectomy without a
 scores cannot tell these apart: both share the same words with the query. Two IDF masses can:
 
 * covered: the query's meaning the candidate states (IDF of query words the candidate has, directly,
-  by stem - "hysterectomies" = "hysterectomy" - or through an equivalent spelling: "mri" = "magnetic
+  by stem of the American spelling - "hysterectomies" = "hysterectomy", "diarrhoea" = "diarrhea" - as two
+  words written as one - "head aches" = "headache" - or through an equivalent spelling: "mri" = "magnetic
   resonance imaging", "hysterectomy" = "excision of uterus");
 * added: the meaning the candidate states that the query did not say. Words that change what a concept
   is (laterality, "history", "family", population, method, and anything in a "with ..." clause) weigh
@@ -83,9 +84,11 @@ EXCLUSIVE = tuple(tuple(frozenset(_key(w) for w in m.split()) for m in g) for g 
     # lymph nodes" is no biopsy), and an imaging modality is an action too ("Exploration of carotid artery"
     # is no carotid ultrasound; "CT angiography" states two, and either one agrees)
     ("biopsy", "excision excisional removal resection", "incision", "repair", "dissection", "exploration",
-     "drainage", "insertion implantation", "injection administration vaccination immunization", "transfusion", "amputation", "reconstruction",
-     "replacement", "aspiration", "destruction ablation", "ligation", "transplantation transplant",
-     "anastomosis", "fixation", "closure suture", "screening screen",
+     "drainage", "insertion implantation", "injection administration vaccination immunization", "transfusion",
+     "amputation", "reconstruction", "replacement", "aspiration", "destruction ablation", "ligation",
+     "transplantation transplant", "anastomosis", "fixation", "closure suture",
+     # a screening is no vaccination ("hpv screening" is not the HPV vaccine's administration)
+     "screening screen",
      "ultrasonography ultrasound ultrasonic sonography sonogram echography doppler echocardiography",
      "radiography radiograph radiographic xray ray", "tomography tomographic ct",
      "magnetic resonance mri", "angiography angiogram arteriography", "scintigraphy scintigram"),
