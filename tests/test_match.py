@@ -149,7 +149,7 @@ def _scores(engine, config, text, etype, **match):
     return {c.code: c.score for c in r.candidates}
 
 
-def test_a_code_gains_by_the_share_of_the_query_it_states(engine, config):
+def test_a_code_loses_the_share_of_the_query_it_leaves_unstated(engine, config):
     """match.w_covered: of two broader codes the closer one wins. A code stating every word of the input
     keeps its score; one stating part of it ("Malignant neoplasm of liver": not "secondary") loses the weight
     times the share it leaves out."""
