@@ -50,16 +50,17 @@ def _key(word: str) -> str:
     "hysterectomies" = "hysterectomy"). Weights stay with the word's own stem, the one the IDF table knows."""
     return stem(american(word))
 
-# words that make a concept a different concept when added; compared as stems
+# words that make a concept a different concept when added; compared as keys (_key), so the tables below spell
+# each word once, in American spelling ("faeces", "oesophagus", "paediatric" read as the American word)
 _MEANING = frozenset(_key(w) for w in CONTEXT_WORDS | {
     "left", "right", "bilateral", "unilateral", "both", "whole", "entire", "total", "partial", "child", "children",
-    "pediatric", "paediatric", "infant", "adult", "elderly", "pregnancy", "pregnant", "laparoscopic",
+    "pediatric", "infant", "adult", "elderly", "pregnancy", "pregnant", "laparoscopic",
     "endoscopic", "open", "percutaneous", "robotic", "radical", "organism", "bacterial", "viral", "fungal"})
 SIDES = frozenset(_key(w) for w in ("left", "right", "bilateral", "unilateral"))
 # groups of which a test, finding or procedure states one member (a member: its synonyms); saying another
 # member names another concept
 EXCLUSIVE = tuple(tuple(frozenset(_key(w) for w in m.split()) for m in g) for g in (
-    ("antigen", "antibody antibodies"), ("urine", "serum", "plasma", "csf", "feces stool faeces fecal", "saliva", "sputum"),
+    ("antigen", "antibody antibodies"), ("urine", "serum", "plasma", "csf", "feces stool fecal", "saliva", "sputum"),
     # a blood test is no urine test (serum and plasma, both of blood, are told apart in the group above); one
     # member's words are one meaning, so "Urinalysis" states urine
     ("urine urinary urinalysis", "blood arterial venous capillary"),
@@ -76,7 +77,7 @@ EXCLUSIVE = tuple(tuple(frozenset(_key(w) for w in m.split()) for m in g) for g 
      "spine spinal vertebral vertebra lumbar", "shoulder", "elbow", "wrist", "hand hands", "hip hips",
      "knee knees", "ankle", "foot feet", "finger fingers", "toe toes", "breast breasts mammary mammography"),
     ("heart cardiac myocardial myocardium", "lung lungs pulmonary", "liver hepatic", "kidney kidneys renal",
-     "brain cerebral", "stomach gastric", "esophagus esophageal oesophagus oesophageal", "colon colonic",
+     "brain cerebral", "stomach gastric", "esophagus esophageal", "colon colonic",
      "rectum rectal", "bladder vesical", "gallbladder", "pancreas pancreatic", "spleen splenic",
      "uterus uterine", "ovary ovaries ovarian", "testis testes testicular", "prostate prostatic",
      "thyroid", "eye eyes ocular", "ear ears"),
