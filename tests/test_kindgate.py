@@ -3,7 +3,8 @@ import numpy as np
 
 from ray_app.config import MatchConfig
 from ray_app.match.aggregate import CodeScores
-from ray_app.match.kindgate import brand_gate, gate
+from ray_app.match.kindgate import brand_gate, brand_products, gate
+from ray_app.text.drugs import DrugCatalog, parse_query
 
 
 def _agg(scores):
@@ -45,3 +46,19 @@ def test_a_close_product_of_the_stated_brand_takes_first_place():
     agg = _agg([1.0, 0.99])
     assert brand_gate(agg, np.array([True, False]), np.array([0.8, 0.9], np.float32), 0.15) is agg  # already the brand
     assert brand_gate(agg, np.array([False, True]), np.array([0.8, 0.9], np.float32), 0.0) is agg  # switched off
+
+
+def test_a_brand_named_without_a_strength_selects_no_strength_of_it():
+    names = ["gabapentin", "gabapentin 800 MG Oral Tablet [Neurontin]", "insulin glargine",
+             "insulin glargine Injectable Solution [Lantus]", "3 ML insulin glargine 100 UNT/ML Pen Injector [Lantus]"]
+    cat = DrugCatalog(names, ["IN", "SBD", "IN", "SBDF", "SBD"])
+
+    def products(text):
+        return brand_products(cat.resolve(parse_query(text)), cat.parsed).tolist()
+
+    # "neurontin": its only product states 800 mg, a guess; the ingredient stays first
+    assert products("neurontin") == [False, False, False, False, False]
+    assert products("neurontin 800 mg") == [False, True, False, False, False]
+    # "lantus": the strength-free [Lantus] solution may take first place, the 100 unit/ml pen may not
+    assert products("lantus 10 units nightly") == [False, False, False, True, False]
+    assert products("lantus 100 units/ml pen") == [False, False, False, True, True]

@@ -12,7 +12,9 @@ The brand gate: a medicine written by its brand ("lantus 10 units nightly") mean
 The brand's ingredient anchor ("insulin glargine") matches the bare ingredient word for word, so the
 ingredient or an unbranded drug can outscore the branded one; a product of the stated brand within
 ``brand_margin`` of such a winner takes first place, when its drug structure fits at least as well (a
-branded 10 mg tablet does not replace the unbranded 25 mg one the input asked for).
+branded 10 mg tablet does not replace the unbranded 25 mg one the input asked for). A brand named without a
+strength selects only its strength-free products: choosing one of its strengths would be a guess
+("compazine" is not its 10 mg tablet; with none strength-free, the ingredient stays).
 """
 from __future__ import annotations
 
@@ -29,6 +31,13 @@ def gate(agg: CodeScores, fit: np.ndarray, cfg) -> CodeScores:
     if fit[top] >= cfg.kind_gate_low:
         return agg
     return _promote(agg, top, fit >= cfg.kind_gate_high, cfg.kind_margin)
+
+
+def brand_products(drug_q, parsed) -> np.ndarray:
+    """Per pool code (``parsed``: its best string's ``ParsedDrug``), whether the brand gate may promote it: a
+    product of the brand ``drug_q`` states that states no strength the query did not give."""
+    return np.array([p.brand == drug_q.brand and (bool(drug_q.strengths) or not p.strengths) for p in parsed],
+                    dtype=bool)
 
 
 def brand_gate(agg: CodeScores, is_brand: np.ndarray, drug_fit: np.ndarray, margin: float) -> CodeScores:

@@ -89,7 +89,7 @@ class Matcher:
             agg, covered = broader.refine(si, pool, agg, direct, cfg, sig.sty[agg.best], q.entity_type)
         agg = kindgate.gate(agg, sig.sty[agg.best], cfg)
         if drug_q is not None and drug_q.brand:
-            brand = np.array([si.drugs.parsed[r].brand == drug_q.brand for r in pool.rows[agg.best]], dtype=bool)
+            brand = kindgate.brand_products(drug_q, [si.drugs.parsed[r] for r in pool.rows[agg.best]])
             agg = kindgate.brand_gate(agg, brand, sig.drug[agg.best], cfg.brand_margin)
         broader_concept = covered.get(int(np.argmax(agg.score)), 1.0) < 1.0 - cfg.broader_tolerance
         return decide.decide(decide.candidates(si, pool, sig, agg, cfg.top_k), cfg.review_threshold, drug_q,
