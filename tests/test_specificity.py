@@ -78,6 +78,10 @@ def test_another_member_of_an_exclusive_group_contradicts_the_query():
     assert contradicts("reactive hiv-1 antigen", "HIV-1 antibody assay")
     assert contradicts("urine glucose", "Glucose measurement, serum")
     assert contradicts("hsv igm", "Herpes simplex virus IgG measurement")
+    # a nucleic acid test (PCR) detects neither the antigen nor antibodies; "Anti-DNA antibody" states both
+    assert contradicts("hiv nucleic acid testing", "Human immunodeficiency virus antigen test")
+    assert contradicts("influenza pcr", "Serologic test for influenza virus antibody")
+    assert not contradicts("dna antibody", "Anti-double stranded DNA antibody measurement")
     assert not contradicts("stool occult blood", "Screening for occult blood in feces")  # synonyms of one member
     assert not contradicts("hiv antigen", "HIV antigen and antibody test")  # it also says the query's one
     assert not contradicts("hiv test", "HIV-1 antibody assay")  # the query said none of the group
