@@ -97,6 +97,8 @@ def test_another_site_organism_or_action_contradicts_and_one_member_is_one_meani
     assert not contradicts("abdominal ultrasound", "Ultrasonography of kidney")  # an organ, not a region
     assert not contradicts("abdominal ultrasound", "Ultrasonography of abdomen")  # adjective = noun
     assert contradicts("renal ultrasound", "Ultrasonography of liver")  # another organ
+    assert contradicts("tympanic tube insertion", "Insertion of endotracheal tube")  # the ear is not the trachea
+    assert not contradicts("tympanic tube insertion", "Myringotomy and insertion of tympanic ventilation tube")
     # organisms: another genus is another infection; a species counts as its genus
     assert contradicts("pneumococcal meningitis", "Meningococcal meningitis")
     assert not contradicts("pneumococcal meningitis", "Streptococcal meningitis")
@@ -244,9 +246,11 @@ def test_two_words_written_as_one_state_each_other():
     assert coverage("ache", "Headache", idf)[0] == 0.0
 
 
-def test_screening_and_vaccination_are_other_actions():
+def test_screening_vaccination_and_counseling_are_other_actions():
     from ray_app.match.specificity import contradicts
 
     assert contradicts("hpv screening", "Administration of vaccine product containing only human papillomavirus antigen")
     assert not contradicts("hpv screening", "Viral screening")
     assert not contradicts("hpv vaccination", "Administration of vaccine product containing only human papillomavirus antigen")
+    assert contradicts("screen for std", "Counseling for sexually transmitted disease")
+    assert not contradicts("std counseling", "Counseling for sexually transmitted disease")

@@ -81,7 +81,7 @@ EXCLUSIVE = tuple(tuple(frozenset(_key(w) for w in m.split()) for m in g) for g 
      "brain cerebral", "stomach gastric", "esophagus esophageal", "colon colonic",
      "rectum rectal", "bladder vesical", "gallbladder", "pancreas pancreatic", "spleen splenic",
      "uterus uterine", "ovary ovaries ovarian", "testis testes testicular", "prostate prostatic",
-     "thyroid", "eye eyes ocular", "ear ears"),
+     "thyroid", "eye eyes ocular", "ear ears tympanic otic aural", "trachea tracheal endotracheal"),
     # what a procedure does to its site: another action is another procedure ("Block dissection of cervical
     # lymph nodes" is no biopsy), and an imaging modality is an action too ("Exploration of carotid artery"
     # is no carotid ultrasound; "CT angiography" states two, and either one agrees)
@@ -90,7 +90,7 @@ EXCLUSIVE = tuple(tuple(frozenset(_key(w) for w in m.split()) for m in g) for g 
      "amputation", "reconstruction", "replacement", "aspiration", "destruction ablation", "ligation",
      "transplantation transplant", "anastomosis", "fixation", "closure suture",
      # a screening is no vaccination ("hpv screening" is not the HPV vaccine's administration)
-     "screening screen",
+     "screening screen", "counseling education",
      "ultrasonography ultrasound ultrasonic sonography sonogram echography doppler echocardiography",
      "radiography radiograph radiographic xray ray", "tomography tomographic ct",
      "magnetic resonance mri", "angiography angiogram arteriography", "scintigraphy scintigram"),
