@@ -42,6 +42,11 @@ def test_kind_from_tag(text, kind):
     ("Growth hormone", "substance"), ("Staphylococcus", "organism"), ("Opening - action", "qualifier"),
     ("Low salt diet", "regime"), ("Crista galli", None),
     ("Level I", "qualifier"), ("Grade 2", "qualifier"), ("Stage IIIa", "qualifier"),  # ordinal values, not tests
+    # a compound's head is its last word: a Doppler device is a device, a level that is raised a finding
+    ("Doppler device", "device"), ("Biopsy needle", "device"), ("Behavior rating scale", "observable"),
+    ("Serum bicarbonate level normal", "finding"), ("X-ray contrast media allergy", "disorder"),
+    # ... up to a qualifier after a comma or a dash
+    ("Carbon dioxide measurement, partial pressure", "measurement"), ("Therapeutic aspiration - joint", "procedure"),
 ])
 def test_kind_from_wording(text, kind):
     assert kind_from_wording(text) == kind

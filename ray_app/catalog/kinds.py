@@ -80,11 +80,15 @@ _TAG_KIND = {
 }
 _TAG = re.compile(r"\(([a-z][a-z /]+)\)\s*$", re.IGNORECASE)
 
-# Wording rules, first match wins, so the order matters: "History of appendectomy" is a situation before
-# it is a procedure, "Repair of hernia" a procedure before a disorder, "Fracture of femur" a disorder
-# before a body structure. Wrapper rules (situation, event) read the whole string; the others read the
-# head first, the words before the first relation word ("stenosis following tracheostomy" is a stenosis),
-# then the whole string. Each pattern is general clinical word formation, not any one catalog's strings.
+# Wording rules. Wrapper rules (situation, event) read the whole string, first match wins: "History of
+# appendectomy" is a situation before it is a procedure. The others read the head, the words before the first
+# relation word ("stenosis following tracheostomy" is a stenosis), and there the *last* word a rule names
+# decides, as English compounds put their head last: "Doppler device" is a device, "Biopsy needle" a device,
+# "Pain assessment scale" an observable. The head is read up to a comma or " - " first, where SNOMED CT
+# puts qualifiers ("Carbon dioxide measurement, partial pressure"); across a code's strings, and where the
+# core names nothing, the rules' order decides: "Repair of hernia" a procedure before a disorder, "Fracture
+# of femur" a disorder before a body structure. Each pattern is general clinical word formation, not any one
+# catalog's strings.
 _W = r"(?<![a-z])"  # a word start (patterns then say where the word may end)
 _E = r"(?![a-z])"  # a word end
 _END = r"(?=$| \| )"  # the end of one string of a code's " | "-joined strings
@@ -145,6 +149,7 @@ _HEAD_RULES: list[tuple[str, str]] = [
     ("substance", r"(?:[a-z]ase|" + _W + r"(?:acid|hormone|protein|enzyme|antibody|antibodies|antigen|toxin|"
                   r"vitamin|compound|salt|agent|medicament|chemical))" + _END),
 ]
+_QUALIFIER = re.compile(r"(?:,| - ).*$")  # what follows the core of a head: a qualifier
 _RELATION = re.compile(r" (?:of|following|due to|with|without|in|after|during|complicating|affecting|caused by|"
                        r"secondary to|on|for|by|from|to|as|at|involving|using|via|through|and|or) .*$")
 _WRAPPER_COMPILED = [(kind, re.compile(p)) for kind, p in _WRAPPER_RULES]
@@ -193,8 +198,22 @@ def _first(rules, text: str) -> str | None:
     return next((kind for kind, rx in rules if rx.search(text)), None)
 
 
+def _head_final(heads: str) -> str | None:
+    """The kind of the last rule word in each " | "-joined head's core; across heads, the first rule's."""
+    best = None
+    for head in heads.split(" | "):
+        core, last = _QUALIFIER.sub("", head), None  # last: (end of the match, rule number)
+        for i, (_, rx) in enumerate(_HEAD_COMPILED):
+            end = next((m.end() for m in reversed(list(rx.finditer(core)))), None)
+            if end is not None and (last is None or end > last[0]):
+                last = (end, i)
+        if last is not None and (best is None or last[1] < best):
+            best = last[1]
+    return None if best is None else _HEAD_COMPILED[best][0]
+
+
 def _wording(whole: str, head: str) -> str | None:
-    return (_first(_WRAPPER_COMPILED, whole) or _first(_HEAD_COMPILED, head)
+    return (_first(_WRAPPER_COMPILED, whole) or _head_final(head) or _first(_HEAD_COMPILED, head)
             or (_first(_HEAD_COMPILED, whole) if whole != head else None))
 
 
@@ -231,7 +250,7 @@ def code_kinds(table: pd.DataFrame) -> np.ndarray:
     "other" where nothing tells.
 
     Vectorised: tags by one regex over all rows, wording rules once per distinct code over its joined
-    strings (the same rules, in the same order, as kind_from_strings).
+    strings (the same rules, read the same way, as kind_from_strings).
     """
     codes = table["CODE"].astype(str).to_numpy()
     strs = table["STR"].fillna("").astype(str)
@@ -247,6 +266,8 @@ def code_kinds(table: pd.DataFrame) -> np.ndarray:
     per["whole"], per["head"] = _join_groups(frame["code"].to_numpy(), frame["whole"].to_numpy(),
                                              frame["head"].to_numpy())
     word = _first_many(_WRAPPER_COMPILED, per["whole"])
+    todo = np.flatnonzero(pd.isna(word))
+    word[todo] = [_head_final(h) for h in per["head"].to_numpy(dtype=object)[todo]]
     word = _first_many(_HEAD_COMPILED, per["head"], word)
     rest = per["whole"].where(per["whole"] != per["head"], "")  # a head that is the whole string was read
     word = _first_many(_HEAD_COMPILED, rest, word)
