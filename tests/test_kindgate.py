@@ -61,4 +61,16 @@ def test_a_brand_named_without_a_strength_selects_no_strength_of_it():
     assert products("neurontin 800 mg") == [False, True, False, False, False]
     # "lantus": the strength-free [Lantus] solution may take first place, the 100 unit/ml pen may not
     assert products("lantus 10 units nightly") == [False, False, False, True, False]
-    assert products("lantus 100 units/ml pen") == [False, False, False, True, True]
+    assert products("lantus 100 units/ml pen") == [False, False, False, False, True]  # the pen, not the vial
+
+
+def test_a_brand_product_of_another_dose_form_is_not_promoted():
+    # the catalog has no Semglee pen: the input's pen-injector form keeps the unbranded pen over the [Semglee] vial
+    names = ["3 ML insulin glargine-yfgn 100 UNT/ML Pen Injector", "insulin glargine-yfgn 100 UNT/ML Injectable Solution [Semglee]",
+             "insulin glargine-yfgn 100 UNT/ML [Semglee]"]
+    cat = DrugCatalog(names, ["SCD", "SBD", "SBD"])
+    q = cat.resolve(parse_query("semglee (yfgn) 100 unit/ml solution pen-injector 45 units as directed subcutaneous"))
+    assert q.brand == "semglee" and q.form == "pen injector"
+    assert brand_products(q, cat.parsed).tolist() == [False, False, True]  # the form-free [Semglee] product may be
+    q = cat.resolve(parse_query("semglee 100 unit/ml vial"))
+    assert brand_products(q, cat.parsed).tolist() == [False, True, True]

@@ -14,7 +14,8 @@ ingredient or an unbranded drug can outscore the branded one; a product of the s
 ``brand_margin`` of such a winner takes first place, when its drug structure fits at least as well (a
 branded 10 mg tablet does not replace the unbranded 25 mg one the input asked for). A brand named without a
 strength selects only its strength-free products: choosing one of its strengths would be a guess
-("compazine" is not its 10 mg tablet; with none strength-free, the ingredient stays).
+("compazine" is not its 10 mg tablet; with none strength-free, the ingredient stays); nor does a product of
+the brand in another dose form than the stated one take first place (a [Semglee] vial for a Semglee pen).
 """
 from __future__ import annotations
 
@@ -35,9 +36,15 @@ def gate(agg: CodeScores, fit: np.ndarray, cfg) -> CodeScores:
 
 def brand_products(drug_q, parsed) -> np.ndarray:
     """Per pool code (``parsed``: its best string's ``ParsedDrug``), whether the brand gate may promote it: a
-    product of the brand ``drug_q`` states that states no strength the query did not give."""
-    return np.array([p.brand == drug_q.brand and (bool(drug_q.strengths) or not p.strengths) for p in parsed],
-                    dtype=bool)
+    product of the brand ``drug_q`` states that states no strength the query did not give and no other dose
+    form than the query's (a [Semglee] vial is not the Semglee pen the input asked for)."""
+    from ray_app.text.drugs import SAME_FORM, form_fit
+
+    def fits(p) -> bool:
+        return ((bool(drug_q.strengths) or not p.strengths)
+                and (not drug_q.form or not p.form or form_fit(drug_q.form, p.form) >= SAME_FORM))
+
+    return np.array([p.brand == drug_q.brand and fits(p) for p in parsed], dtype=bool)
 
 
 def brand_gate(agg: CodeScores, is_brand: np.ndarray, drug_fit: np.ndarray, margin: float) -> CodeScores:

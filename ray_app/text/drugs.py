@@ -232,13 +232,16 @@ def form_family(form: str | None) -> str | None:
     return form
 
 
+SAME_FORM = 0.85  # form_fit of one form under RxNorm's older and newer names: the same product
+
+
 def form_fit(qf: str | None, rf: str | None) -> float:
     if rf == qf:
         return 1.0
     if rf is None:
         return 0.45
     if {qf, rf} == {"injection", "injectable solution"}:
-        return 0.85  # the same product under RxNorm's older and newer form names
+        return SAME_FORM
     return 0.6 if form_family(rf) == form_family(qf) else 0.0
 
 
