@@ -69,6 +69,9 @@ class MatchConfig:
     w_lexical: float = 0.05  # IDF-weighted word overlap (ray_app.index.lexical)
     w_sty: float = 0.30
     w_agg: float = 0.0  # bonus when several of a code's strings agree (0: measured to cost accuracy once HPO adds strings)
+    # RxNorm: a code whose own strings name different drugs (a stray name, another strength) loses this, so a
+    # tie goes to the code that is one drug
+    w_mixed: float = 0.01
     w_context: float = 0.02  # per meaning-changing word a candidate adds ("history of", "fear of", ...)
     # entity type -> concept fit from: kind (concept kind: FSN tag, STY or wording) or sty (the STY prior alone)
     type_prior: str = "kind"

@@ -76,6 +76,8 @@ def test_readme_sample_output_is_what_the_engine_writes(demo_engine, config):
     ("jardiance 10 mg tablet take 1 tablet(s) every day by oral route", "Medicine", "1545664"),  # the [Jardiance] SBD
     ("lidocaine 5 % topical ointment", "Medicine", "1543069"),  # 5 % = 0.05 MG/MG
     ("neurontin", "Medicine", "25480"),  # a brand without a strength: gabapentin, not its 800 mg tablet
+    # 617310 (the 20 mg tablet) also carries a stray "Atorvastatin 10 MG Oral Tablet": the code that is one drug wins
+    ("atorvastatin 10 mg", "Medicine", "617312"),
     ("breast ultrasound", "Procedure", "47079000"),  # Ultrasonography of breast
     ("mri abdomen", "Procedure", "113091000"),  # no MRI of abdomen: Magnetic resonance imaging, not "of whole body"
     ("fh: endocrine disorders", "Diagnosis", "160301004"),  # the input states a situation (match.stated_kind)

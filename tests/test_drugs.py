@@ -400,3 +400,15 @@ def test_a_biosimilar_is_its_reference_ingredient_with_a_suffix_one_may_state():
         assert names[int(cat.fit(q, range(len(names))).argmax())] == names[3], text
     q = cat.resolve(parse_query("insulin glargine 100 unit/ml pen injector"))
     assert names[int(cat.fit(q, range(len(names))).argmax())] == names[2]
+
+
+def test_same_drug_tells_a_stray_name_from_a_synonym():
+    from ray_app.text.drugs import same_drug
+
+    p = parse_catalog_name
+    assert not same_drug(p("Atorvastatin 10 MG Oral Tablet"), p("atorvastatin 20 MG Oral Tablet"))  # another strength
+    assert not same_drug(p("Ezetimibe 10 MG Oral Tablet"), p("cerivastatin"))  # another ingredient
+    assert same_drug(p("clobazam 10 MG Oral Film"), p("clobazam 10 MG Oral Strip"))  # one SCD, two form names
+    assert same_drug(p("0.875 ML paliperidone palmitate 312 MG/ML Prefilled Syringe"),
+                     p("0.88 ML paliperidone palmitate 310 MG/ML Prefilled Syringe"))  # RxNorm's rounding
+    assert same_drug(p("Lorazepam 2 MG/ML Injectable Solution [Ativan]"), p("Lorazepam 2mg/ml Injectable Solution (Ativan)"))

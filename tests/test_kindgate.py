@@ -1,4 +1,4 @@
-"""The kind and brand gates on hand-made code scores: a winner that is not what was asked yields only to a close one that is."""
+"""The kind and brand gates and the doubt on mixed codes, on hand-made code scores: a winner that is not what was asked yields only to a close one that is."""
 import numpy as np
 
 from ray_app.config import MatchConfig
@@ -74,3 +74,13 @@ def test_a_brand_product_of_another_dose_form_is_not_promoted():
     assert brand_products(q, cat.parsed).tolist() == [False, False, True]  # the form-free [Semglee] product may be
     q = cat.resolve(parse_query("semglee 100 unit/ml vial"))
     assert brand_products(q, cat.parsed).tolist() == [False, True, True]
+
+
+def test_a_doubtful_code_yields_a_tie_and_nothing_more():
+    from ray_app.match.aggregate import doubt
+
+    agg = _agg([1.564, 1.564, 1.40])
+    out = doubt(agg, np.array([True, False, False]), 0.01)
+    assert np.argsort(-out.score, kind="stable").tolist() == [1, 0, 2]  # the tie goes to the code that is one drug
+    assert out.score[0] > out.score[2]  # a clear lead stays a lead
+    assert doubt(agg, np.array([True, False, False]), 0.0) is agg and doubt(agg, np.zeros(3, bool), 0.01) is agg

@@ -261,6 +261,21 @@ class SystemIndex:
         return pd.Series(np.arange(self.n_rows)).groupby(self.table["match_text"].to_numpy()).indices
 
     @cached_property
+    def mixed_codes(self) -> np.ndarray:
+        """Per code, whether its own strings name different drugs: a stray name ("Atorvastatin 10 MG Oral
+        Tablet" among the strings of the 20 mg tablet's code). All False without a drug table."""
+        from ray_app.text.drugs import same_drug
+
+        out = np.zeros(len(self.codes), dtype=bool)
+        if self.drugs is None:
+            return out
+        end = self.own_end if self.own_end is not None else self.code_start[1:]  # an LLM's wording is no name
+        for c in np.flatnonzero(end - self.code_start[:-1] > 1).tolist():
+            first, *rest = (self.drugs.parsed[r] for r in range(int(self.code_start[c]), int(end[c])))
+            out[c] = not all(same_drug(first, other) for other in rest)
+        return out
+
+    @cached_property
     def context_bits(self):
         """Per row, the meaning-changing words its match text says (``match.score.context_bits``), read on
         first use (``match.rowmemo``): the context penalty was recomputed per row for every query."""

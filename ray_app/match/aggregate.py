@@ -22,3 +22,11 @@ def per_code(row_score: np.ndarray, owner: np.ndarray, n_codes: int, w_agg: floa
     is_second = np.r_[False, first[:-1]] & ~first
     second[owner[order][is_second]] = row_score[order][is_second]
     return CodeScores(score=row_score[best] + w_agg * second, best=best, second=second)
+
+
+def doubt(agg: CodeScores, doubtful: np.ndarray, w: float) -> CodeScores:
+    """Each code marked ``doubtful`` (per pool code) loses ``w``: of two codes that fit alike, the one whose
+    strings agree on what it is goes first."""
+    if w <= 0 or not doubtful.any():
+        return agg
+    return CodeScores(score=agg.score - w * doubtful, best=agg.best, second=agg.second)

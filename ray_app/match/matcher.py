@@ -84,6 +84,8 @@ class Matcher:
             sig.llm = llm_signal(si, pool.rows, sig.dense, avecs[n:], q.llm_kinds, q.llm_stys, self.llm_cfg)
         score = llmrows.weigh(si, pool.rows, signals.row_score(sig, cfg, drug_q is not None), cfg.llm_rows_weight)
         agg = aggregate.per_code(score, pool.owner, len(pool.codes), cfg.w_agg)
+        if si.drugs is not None:  # RxNorm: a code whose strings name different drugs is a doubtful target
+            agg = aggregate.doubt(agg, si.mixed_codes[pool.codes], cfg.w_mixed)
         covered = {}
         if si.drugs is None:  # SNOMED CT: prefer a broader concept over a more specific, different one
             agg, covered = broader.refine(si, pool, agg, direct, cfg, sig.sty[agg.best], q.entity_type)

@@ -401,6 +401,14 @@ def _shared(qs: frozenset, rs: frozenset, rel: float = 0.02) -> int:
                for q in qs)
 
 
+def same_drug(a: ParsedDrug, b: ParsedDrug) -> bool:
+    """Whether two catalog names are one drug: the same ingredients and, where both state them, the same
+    strengths (within RxNorm's rounding). Forms may differ: "Oral Strip" and "Sublingual Film" name one SCD."""
+    if a.key and b.key and a.key != b.key:
+        return False
+    return not (a.strengths and b.strengths) or _shared(a.strengths, b.strengths) == len(a.strengths) == len(b.strengths)
+
+
 def drug_fit(q: ParsedDrug, r: ParsedDrug, tty: str) -> float:
     """How well catalog drug r fits query q, in [0, 1]. Strength/form that the query states must match;
     when they exist nowhere the ingredient (IN) scores best, which is the documented fallback: a drug whose
