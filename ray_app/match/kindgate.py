@@ -36,7 +36,7 @@ def gate(agg: CodeScores, fit: np.ndarray, cfg) -> CodeScores:
 
 def brand_products(drug_q, parsed) -> np.ndarray:
     """Per pool code (``parsed``: its best string's ``ParsedDrug``), whether the brand gate may promote it: a
-    product of the brand ``drug_q`` states that states no strength the query did not give and no other dose
+    product of the brand the query ``drug_q`` names, stating no strength the query does not and no other dose
     form than the query's (a [Semglee] vial is not the Semglee pen the input asked for)."""
     from ray_app.text.drugs import SAME_FORM, form_fit
 

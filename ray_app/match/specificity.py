@@ -61,7 +61,8 @@ SIDES = frozenset(_key(w) for w in ("left", "right", "bilateral", "unilateral"))
 # member names another concept
 EXCLUSIVE = tuple(tuple(frozenset(_key(w) for w in m.split()) for m in g) for g in (
     # what a test detects: an antigen, antibodies to it, or its genome (a nucleic acid test, PCR, is neither)
-    ("antigen", "antibody antibodies", "nucleic deoxyribonucleic ribonucleic dna rna pcr polymerase"), ("urine", "serum", "plasma", "csf", "feces stool fecal", "saliva", "sputum"),
+    ("antigen", "antibody antibodies", "nucleic deoxyribonucleic ribonucleic dna rna pcr polymerase"),
+    ("urine", "serum", "plasma", "csf", "feces stool fecal", "saliva", "sputum"),
     # a blood test is no urine test (serum and plasma, both of blood, are told apart in the group above); one
     # member's words are one meaning, so "Urinalysis" states urine
     ("urine urinary urinalysis", "blood arterial venous capillary"),
