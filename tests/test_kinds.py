@@ -71,11 +71,12 @@ def test_code_kinds_consistent_over_rows_and_matches_scalar():
         ("3", "Asthma (disorder)", "", "FN"), ("3", "Asthma", "", "PT"), ("4", "Crista galli", "", "PT"),
         ("5", "Bilirubin", "Pharmacologic Substance", "PT"), ("6", "Urine culture (procedure)", "", "FN"),
         ("6", "Urine culture", "Laboratory Procedure", "PT"), ("7", "History of appendectomy", "", "PT"),
+        ("8", "Doppler device", "", "PT"), ("8", "Doppler", "", "SY"),  # across strings the rules' order decides
     ]
     df = pd.DataFrame(rows, columns=["CODE", "STR", "STY", "TTY"])
     kinds = code_kinds(df)
     assert list(kinds) == ["measurement", "procedure", "measurement", "disorder", "disorder", "other",
-                           "substance", "measurement", "measurement", "situation"]
+                           "substance", "measurement", "measurement", "situation", "procedure", "procedure"]
     for code, part in df.groupby("CODE"):
         sty = next((s for s in part["STY"] if s), None)
         assert (kind_from_strings(list(part["STR"]), sty) or "other") == kinds[part.index[0]]
