@@ -78,6 +78,7 @@ def test_readme_sample_output_is_what_the_engine_writes(demo_engine, config):
     ("neurontin", "Medicine", "25480"),  # a brand without a strength: gabapentin, not its 800 mg tablet
     # 617310 (the 20 mg tablet) also carries a stray "Atorvastatin 10 MG Oral Tablet": the code that is one drug wins
     ("atorvastatin 10 mg", "Medicine", "617312"),
+    ("racing heartbeat", "Diagnosis", "3424008"),  # manner + function: tachy|cardia (wordform.to_symptom)
     ("breast ultrasound", "Procedure", "47079000"),  # Ultrasonography of breast
     ("mri abdomen", "Procedure", "113091000"),  # no MRI of abdomen: Magnetic resonance imaging, not "of whole body"
     ("fh: endocrine disorders", "Diagnosis", "160301004"),  # the input states a situation (match.stated_kind)

@@ -76,3 +76,20 @@ def test_imaging_in_snomed_wording(text, rewrite):
 def test_no_modality_no_rewrite():
     assert to_modality("appendix removal") is None and to_modality("ultrasonography") is None
     assert set(modality_equivalents("ultrasound")) >= {"ultrasonography", "sonography"}
+
+
+KNOWN = {"tachypnea", "tachycardia", "bradycardia", "dysuria", "odynophagia", "polydipsia", "dysphagia"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("fast breathing", "tachypnea"), ("breathing fast", "tachypnea"), ("rapid heart beat", "tachycardia"),
+    ("slow heart rate", "bradycardia"), ("excessive thirst", "polydipsia"),
+    ("painful urination", "dysuria"),  # "painful": odyno|uria is no word the catalog has, dys|uria is
+    ("painful swallowing", "odynophagia"), ("fast breathing at night", "tachypnea at night"),
+    ("difficulty swallowing", None),  # SNOMED CT keeps it apart from Dysphagia
+    ("fast walking", None), ("rapid breathing", "tachypnea"), ("slow breathing", None),  # bradypnea: not known
+])
+def test_a_manner_and_a_function_form_the_sign(text, expected):
+    from ray_app.text.wordform import to_symptom
+
+    assert to_symptom(text, KNOWN) == expected

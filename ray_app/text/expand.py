@@ -17,7 +17,7 @@ from ray_app.text.drugs import lexicon, named_drugs, parse_query
 from ray_app.text.sig import strip_sig
 from ray_app.text.spell import Speller
 from ray_app.text.normalize import match_text
-from ray_app.text.wordform import variants as wordform_variants
+from ray_app.text.wordform import to_symptom, variants as wordform_variants
 
 _LEVEL_WORDS = {"level", "levels", "concentration", "trough", "peak", "lvl"}
 _MEASURE_WORDS = {"measurement", "test", "level", "levels", "assay", "count", "panel", "screen", "screening",
@@ -247,6 +247,9 @@ def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, expand
         anchors.append(match_text(expanded))
     if word_formation and entity_type in ("Procedure", "Diagnosis"):
         formed = wordform_variants(expanded or base)
+        vocab = expander.speller.counts if expander is not None and expander.speller is not None else None
+        if not formed and vocab is not None and entity_type == "Diagnosis":
+            formed = [f for f in [to_symptom(expanded or base, vocab)] if f]  # "fast breathing" -> "tachypnea"
         if formed:
             anchors.append(match_text(formed[0]))
     if entity_type == "Medicine":

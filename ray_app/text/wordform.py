@@ -13,8 +13,10 @@ Public API (pure functions, match-text in and out, lower case):
   "appendectomy"); filler words ("surgery", "procedure", "operation") go with the action word.
 * ``to_lay(text) -> list[str]`` - each one-word form -> its plain wording ("cholecystectomy" ->
   "excision of gallbladder", "removal of gallbladder").
+* ``to_symptom(text, known) -> str | None`` - a plain manner + function -> the one-word sign ("fast breathing"
+  -> "tachypnea", "painful urination" -> "dysuria"), only where ``known`` (a vocabulary) has the word.
 * ``ROOTS`` (organ -> combining form), ``SUFFIXES`` (suffix -> plain action words), ``SPELLED`` (irregular
-  words) are the tables.
+  words), ``MANNERS`` and ``FUNCTIONS`` (the sign's prefix and root) are the tables.
 """
 from __future__ import annotations
 
@@ -82,6 +84,23 @@ SPECIMEN_TESTS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("stool", "feces", "faeces", "fecal"): ("stool examination", "examination of feces"),
     ("csf", "cerebrospinal"): ("cerebrospinal fluid examination",),
 }
+# signs and symptoms are named as a manner prefix + a function root: tachy|pnea is fast breathing, dys|uria
+# painful urination, poly|uria excessive urination; a word is formed only where the catalog has it. Not the
+# manners SNOMED CT keeps as concepts of their own: "Difficulty swallowing" is not *Dysphagia*, "Loss of
+# voice" not *Aphasia*
+MANNERS: dict[str, tuple[str, ...]] = {
+    "tachy": ("fast", "rapid", "quick", "racing"), "brady": ("slow",),
+    "odyno": ("painful",), "dys": ("painful",), "poly": ("excessive", "excess"),
+}
+FUNCTIONS: dict[str, tuple[str, ...]] = {
+    "pnea": ("breathing", "breath", "respiration", "respirations"),
+    "cardia": ("heart rate", "heartbeat", "heart beat", "heartbeats", "pulse"),
+    "phagia": ("swallowing", "swallow"), "uria": ("urination", "urinating", "passing urine"),
+    "dipsia": ("thirst",), "phasia": ("speech", "speaking"), "osmia": ("smell", "sense of smell"),
+    "menorrhea": ("menstruation", "periods", "menstrual periods"),
+}
+_MANNER_WORDS = sorted(((w, m) for m, ws in MANNERS.items() for w in ws), key=lambda p: -len(p[0]))
+_FUNCTION_WORDS = sorted(((w, f) for f, ws in FUNCTIONS.items() for w in ws), key=lambda p: -len(p[0]))
 _MODALITY_FILLER = frozenset({"scan", "study", "imaging", "exam", "examination", "of", "the", "a", "an", "test"})
 _MODALITY_WORDS = sorted(((w, m) for m, ws in MODALITIES.items() for w in ws), key=lambda p: -len(p[0]))
 # words that may stand between an action and its organ and stay in the rewrite ("removal of right ovary")
@@ -191,6 +210,26 @@ def to_lay(text: str) -> list[str]:
             new[i] = wordings[min(k, len(wordings) - 1)].format(organ)
         out.append(" ".join(w for w in new if w))
     return list(dict.fromkeys(out))
+
+
+def to_symptom(text: str, known) -> str | None:
+    """A manner and a function next to each other ("fast breathing", "breathing fast", "difficulty with
+    swallowing") -> the one word, in place of both; None when the text has no such pair or ``known`` (a word ->
+    count mapping or set: the catalog's vocabulary) lacks the word."""
+    words = text.lower().split()
+    manner, function = _find(words, _MANNER_WORDS), _find(words, _FUNCTION_WORDS)
+    if not manner or not function:
+        return None
+    between = words[min(manner[1], function[1]):max(manner[0], function[0])]
+    if manner[1] > function[0] and function[1] > manner[0] or any(w not in ("with", "in", "of") for w in between):
+        return None
+    phrase, root = " ".join(words[manner[0]:manner[1]]), function[2]
+    formed = (prefix + root for w, prefix in _MANNER_WORDS if w == phrase)  # "painful": odyno|phagia, else dys|uria
+    word = next((w for w in formed if w in known), None)
+    if word is None:
+        return None
+    lo, hi = min(manner[0], function[0]), max(manner[1], function[1])
+    return " ".join([*words[:lo], word, *words[hi:]])
 
 
 def variants(text: str) -> list[str]:
