@@ -204,9 +204,9 @@ def _head_final(heads: str) -> str | None:
     for head in heads.split(" | "):
         core, last = _QUALIFIER.sub("", head), None  # last: (end of the match, rule number)
         for i, (_, rx) in enumerate(_HEAD_COMPILED):
-            end = next((m.end() for m in reversed(list(rx.finditer(core)))), None)
-            if end is not None and (last is None or end > last[0]):
-                last = (end, i)
+            ends = [m.end() for m in rx.finditer(core)]
+            if ends and (last is None or ends[-1] > last[0]):
+                last = (ends[-1], i)
         if last is not None and (best is None or last[1] < best):
             best = last[1]
     return None if best is None else _HEAD_COMPILED[best][0]

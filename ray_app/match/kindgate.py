@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from ray_app.match.aggregate import CodeScores
+from ray_app.text.drugs import SAME_FORM, form_fit
 
 
 def gate(agg: CodeScores, fit: np.ndarray, cfg) -> CodeScores:
@@ -38,8 +39,6 @@ def brand_products(drug_q, parsed) -> np.ndarray:
     """Per pool code (``parsed``: its best string's ``ParsedDrug``), whether the brand gate may promote it: a
     product of the brand the query ``drug_q`` names, stating no strength the query does not and no other dose
     form than the query's (a [Semglee] vial is not the Semglee pen the input asked for)."""
-    from ray_app.text.drugs import SAME_FORM, form_fit
-
     def fits(p) -> bool:
         return ((bool(drug_q.strengths) or not p.strengths)
                 and (not drug_q.form or not p.form or form_fit(drug_q.form, p.form) >= SAME_FORM))

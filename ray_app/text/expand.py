@@ -228,6 +228,7 @@ def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, expand
     anchors = [base]
     as_written = base
     speller = expander.speller if expander is not None and spelling else None
+    vocab = expander.speller.counts if expander is not None and expander.speller is not None else None  # catalog words
     corrected = speller.correct(base) if speller is not None else None
     if corrected:
         anchors.append(corrected)
@@ -238,7 +239,6 @@ def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, expand
         expanded = match_text(mined) if mined else expanded
     if dictionary and entity_type != "Medicine":
         # also after the curated list: "wbc. ur" has one abbreviation of each ("ur" = urine)
-        vocab = expander.speller.counts if expander is not None and expander.speller is not None else None
         senses = expand_text(expanded or corrected or text, entity_type, vocab, max_variants=1)
         expanded = senses[0] if senses else expanded
     if lay_terms and entity_type != "Medicine":
@@ -247,9 +247,9 @@ def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, expand
         anchors.append(match_text(expanded))
     if word_formation and entity_type in ("Procedure", "Diagnosis"):
         formed = wordform_variants(expanded or base)
-        vocab = expander.speller.counts if expander is not None and expander.speller is not None else None
         if not formed and vocab is not None and entity_type == "Diagnosis":
-            formed = [f for f in [to_symptom(expanded or base, vocab)] if f]  # "fast breathing" -> "tachypnea"
+            sign = to_symptom(expanded or base, vocab)  # "fast breathing" -> "tachypnea"
+            formed = [sign] if sign else []
         if formed:
             anchors.append(match_text(formed[0]))
     if entity_type == "Medicine":

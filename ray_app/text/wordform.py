@@ -213,9 +213,9 @@ def to_lay(text: str) -> list[str]:
 
 
 def to_symptom(text: str, known) -> str | None:
-    """A manner and a function next to each other ("fast breathing", "breathing fast", "difficulty with
-    swallowing") -> the one word, in place of both; None when the text has no such pair or ``known`` (a word ->
-    count mapping or set: the catalog's vocabulary) lacks the word."""
+    """A manner and a function next to each other, or with only "with", "in" or "of" between ("fast breathing",
+    "breathing fast", "slow heart rate") -> the one word, in place of both; None when the text has no such pair
+    or ``known`` (a word -> count mapping or set: the catalog's vocabulary) lacks the word."""
     words = text.lower().split()
     manner, function = _find(words, _MANNER_WORDS), _find(words, _FUNCTION_WORDS)
     if not manner or not function:
