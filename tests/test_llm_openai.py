@@ -253,3 +253,38 @@ def test_enrich_through_the_endpoint(openai_endpoint, tiny_index, tmp_path):
     assert stats["recorded"] == 3 and len(latest) == 3 and (latest["model"] == f"openai:{SERVED}").all()
     assert (latest["prompt_tokens"] > 50).all() and (latest["completion_tokens"] > 0).all()  # the usage field
     assert (latest["status"] == "ok").sum() >= 1
+
+
+class _TrickleHandler(_GarbageHandler):
+    """The far side only: valid answers, sent in pieces 0.3 s apart. Each socket wait is under a 0.5 s
+    timeout, the whole answer is not (urllib's own timeout would let it through)."""
+
+    def do_POST(self):
+        req = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        fmt = req["response_format"]["json_schema"]
+        if fmt["name"] == "rerank":
+            content = {"code": fmt["schema"]["properties"]["code"]["enum"][0], "reason": "slow but valid"}
+        else:
+            content = {"keywords": ["hypertension"], "description": "slow but valid", "semantic_types": []}
+        body = json.dumps({"choices": [{"message": {"role": "assistant", "content": json.dumps(content)}}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        for i in range(0, len(body), len(body) // 4 + 1):
+            self.wfile.write(body[i:i + len(body) // 4 + 1])
+            self.wfile.flush()
+            time.sleep(0.3)
+
+
+def test_an_answer_trickling_past_the_timeout_is_a_timeout(engine, tiny_index, tmp_path):
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _TrickleHandler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        endpoint = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+        config = _config("full", endpoint, tmp_path / "a.sqlite", "llm.timeout_s=0.5", "llm.served_model=slow")
+        rows, stage = _map(engine, tiny_index, config)
+    finally:
+        httpd.shutdown()
+    _kept_with_flag(rows, _off(engine), "llm_timeout")
+    assert stage.stats["llm_timeout"] >= 3

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -90,8 +91,13 @@ class OpenAIClient:
         return b
 
     def _one(self, r: Request) -> Reply:
+        t0 = time.monotonic()
         try:
             out = self._http("POST", "/chat/completions", self.body(r))
+            # urllib's timeout bounds each socket wait, not the request: an answer that arrives while this
+            # thread waits for the GIL would pass it, so the whole request is held to llm.timeout_s here
+            if time.monotonic() - t0 > float(self.cfg.timeout_s):
+                return Reply(None, "timeout", f"answered after llm.timeout_s={self.cfg.timeout_s:g}s")
             usage = out.get("usage") or {}
             return Reply(out["choices"][0]["message"].get("content"), prompt_tokens=int(usage.get("prompt_tokens") or 0),
                          completion_tokens=int(usage.get("completion_tokens") or 0))
