@@ -79,6 +79,7 @@ def test_readme_sample_output_is_what_the_engine_writes(demo_engine, config):
     # 617310 (the 20 mg tablet) also carries a stray "Atorvastatin 10 MG Oral Tablet": the code that is one drug wins
     ("atorvastatin 10 mg", "Medicine", "617312"),
     ("racing heartbeat", "Diagnosis", "3424008"),  # manner + function: tachy|cardia (wordform.to_symptom)
+    ("fungal infection", "Diagnosis", "3218000"),  # what infects + infection: myc|osis, not one site's fungal infection
     ("breast ultrasound", "Procedure", "47079000"),  # Ultrasonography of breast
     ("mri abdomen", "Procedure", "113091000"),  # no MRI of abdomen: Magnetic resonance imaging, not "of whole body"
     ("fh: endocrine disorders", "Diagnosis", "160301004"),  # the input states a situation (match.stated_kind)

@@ -78,7 +78,8 @@ def test_no_modality_no_rewrite():
     assert set(modality_equivalents("ultrasound")) >= {"ultrasonography", "sonography"}
 
 
-KNOWN = {"tachypnea", "tachycardia", "bradycardia", "dysuria", "odynophagia", "polydipsia", "dysphagia"}
+KNOWN = {"tachypnea", "tachycardia", "bradycardia", "dysuria", "odynophagia", "polydipsia", "dysphagia", "mycosis",
+         "helminthiasis", "amebiasis"}
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -88,8 +89,13 @@ KNOWN = {"tachypnea", "tachycardia", "bradycardia", "dysuria", "odynophagia", "p
     ("painful swallowing", "odynophagia"), ("fast breathing at night", "tachypnea at night"),
     ("difficulty swallowing", None),  # SNOMED CT keeps it apart from Dysphagia
     ("fast walking", None), ("rapid breathing", "tachypnea"), ("slow breathing", None),  # bradypnea: not known
+    # what infects + a condition suffix: myc|osis, helminth|iasis
+    ("fungal infection", "mycosis"), ("fungal infections", "mycosis"), ("infection with worms", "helminthiasis"),
+    ("amoebic infection", "amebiasis"), ("fungal infection of skin", "mycosis of skin"),
+    ("bacterial infection", None), ("fungal skin infection", None),  # no such word; a site between the two parts
+    ("worm disease", None),  # helminth|osis is no word the catalog has (helminth|iasis is not a "disease" here)
 ])
-def test_a_manner_and_a_function_form_the_sign(text, expected):
+def test_a_manner_and_a_function_form_the_sign_and_an_infecting_kind_the_infection(text, expected):
     from ray_app.text.wordform import to_symptom
 
     assert to_symptom(text, KNOWN) == expected

@@ -14,9 +14,11 @@ Public API (pure functions, match-text in and out, lower case):
 * ``to_lay(text) -> list[str]`` - each one-word form -> its plain wording ("cholecystectomy" ->
   "excision of gallbladder", "removal of gallbladder").
 * ``to_symptom(text, known) -> str | None`` - a plain manner + function -> the one-word sign ("fast breathing"
-  -> "tachypnea", "painful urination" -> "dysuria"), only where ``known`` (a vocabulary) has the word.
+  -> "tachypnea", "painful urination" -> "dysuria"), and what infects + "infection" -> the one-word condition
+  ("fungal infection" -> "mycosis"), only where ``known`` (a vocabulary) has the word.
 * ``ROOTS`` (organ -> combining form), ``SUFFIXES`` (suffix -> plain action words), ``SPELLED`` (irregular
-  words), ``MANNERS`` and ``FUNCTIONS`` (the sign's prefix and root) are the tables.
+  words), ``MANNERS`` and ``FUNCTIONS`` (the sign's prefix and root), ``INFECTING`` and ``CONDITIONS`` (the
+  condition's root and suffix) are the tables.
 """
 from __future__ import annotations
 
@@ -99,8 +101,24 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     "dipsia": ("thirst",), "phasia": ("speech", "speaking"), "osmia": ("smell", "sense of smell"),
     "menorrhea": ("menstruation", "periods", "menstrual periods"),
 }
-_MANNER_WORDS = sorted(((w, m) for m, ws in MANNERS.items() for w in ws), key=lambda p: -len(p[0]))
-_FUNCTION_WORDS = sorted(((w, f) for f, ws in FUNCTIONS.items() for w in ws), key=lambda p: -len(p[0]))
+# an infection is named as what infects + a condition suffix: myc|osis is a fungal infection, helminth|iasis a
+# worm infection; formed, like a sign, only where the catalog has the word ("fungal infection" -> mycosis, the
+# whole concept, where the catalog's other "fungal infection" strings name one site each)
+INFECTING: dict[str, tuple[str, ...]] = {
+    "myc": ("fungal", "fungus", "fungi", "mycotic"), "helminth": ("worm", "worms", "helminthic"),
+    "ameb": ("amoebic", "amebic", "amoeba", "ameba"),
+}
+CONDITIONS: dict[str, tuple[str, ...]] = {
+    "osis": ("infection", "infections", "disease", "infestation"), "iasis": ("infection", "infections", "infestation"),
+}
+
+
+def _by_length(table: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
+    return sorted(((w, part) for part, ws in table.items() for w in ws), key=lambda p: -len(p[0]))
+
+
+# (first part, second part) of a one-word sign or condition, as phrases -> combining forms, longest first
+_PAIRS = ((_by_length(MANNERS), _by_length(FUNCTIONS)), (_by_length(INFECTING), _by_length(CONDITIONS)))
 _MODALITY_FILLER = frozenset({"scan", "study", "imaging", "exam", "examination", "of", "the", "a", "an", "test"})
 _MODALITY_WORDS = sorted(((w, m) for m, ws in MODALITIES.items() for w in ws), key=lambda p: -len(p[0]))
 # words that may stand between an action and its organ and stay in the rewrite ("removal of right ovary")
@@ -214,21 +232,33 @@ def to_lay(text: str) -> list[str]:
 
 def to_symptom(text: str, known) -> str | None:
     """A manner and a function next to each other, or with only "with", "in" or "of" between ("fast breathing",
-    "breathing fast", "slow heart rate") -> the one word, in place of both; None when the text has no such pair
-    or ``known`` (a word -> count mapping or set: the catalog's vocabulary) lacks the word."""
+    "breathing fast", "slow heart rate"; "fungal infection", "infection with worms") -> the one word, in place
+    of both; None when the text has no such pair or ``known`` (a word -> count mapping or set: the catalog's
+    vocabulary) lacks the word."""
     words = text.lower().split()
-    manner, function = _find(words, _MANNER_WORDS), _find(words, _FUNCTION_WORDS)
-    if not manner or not function:
+    for firsts, seconds in _PAIRS:
+        formed = _pair_word(words, firsts, seconds, known)
+        if formed:
+            return formed
+    return None
+
+
+def _pair_word(words: list[str], firsts, seconds, known) -> str | None:
+    first, second = _find(words, firsts), _find(words, seconds)
+    if not first or not second:
         return None
-    between = words[min(manner[1], function[1]):max(manner[0], function[0])]
-    if manner[1] > function[0] and function[1] > manner[0] or any(w not in ("with", "in", "of") for w in between):
+    between = words[min(first[1], second[1]):max(first[0], second[0])]
+    if first[1] > second[0] and second[1] > first[0] or any(w not in ("with", "in", "of") for w in between):
         return None
-    phrase, root = " ".join(words[manner[0]:manner[1]]), function[2]
-    formed = (prefix + root for w, prefix in _MANNER_WORDS if w == phrase)  # "painful": odyno|phagia, else dys|uria
+    phrase = " ".join(words[first[0]:first[1]])
+    # one phrase may have two combining forms ("painful": odyno|phagia, else dys|uria), and a combining form two
+    # suffixes (myc|osis; helminth|iasis): the word the catalog has
+    formed = (prefix + suffix for w, prefix in firsts if w == phrase
+              for p, suffix in seconds if p == " ".join(words[second[0]:second[1]]))
     word = next((w for w in formed if w in known), None)
     if word is None:
         return None
-    lo, hi = min(manner[0], function[0]), max(manner[1], function[1])
+    lo, hi = min(first[0], second[0]), max(first[1], second[1])
     return " ".join([*words[:lo], word, *words[hi:]])
 
 
