@@ -96,6 +96,6 @@ KNOWN = {"tachypnea", "tachycardia", "bradycardia", "dysuria", "odynophagia", "p
     ("worm disease", None),  # helminth|osis is no word the catalog has (helminth|iasis is not a "disease" here)
 ])
 def test_a_manner_and_a_function_form_the_sign_and_an_infecting_kind_the_infection(text, expected):
-    from ray_app.text.wordform import to_symptom
+    from ray_app.text.wordform import to_one_word
 
-    assert to_symptom(text, KNOWN) == expected
+    assert to_one_word(text, KNOWN) == expected

@@ -17,7 +17,7 @@ from ray_app.text.drugs import lexicon, named_drugs, parse_query
 from ray_app.text.sig import strip_sig
 from ray_app.text.spell import Speller
 from ray_app.text.normalize import match_text
-from ray_app.text.wordform import to_symptom, variants as wordform_variants
+from ray_app.text.wordform import to_one_word, variants as wordform_variants
 
 _LEVEL_WORDS = {"level", "levels", "concentration", "trough", "peak", "lvl"}
 _MEASURE_WORDS = {"measurement", "test", "level", "levels", "assay", "count", "panel", "screen", "screening",
@@ -248,8 +248,9 @@ def anchors_for(text: str, entity_type: str | None, max_anchors: int = 4, expand
     if word_formation and entity_type in ("Procedure", "Diagnosis"):
         formed = wordform_variants(expanded or base)
         if not formed and vocab is not None and entity_type == "Diagnosis":
-            sign = to_symptom(expanded or base, vocab)  # "fast breathing" -> "tachypnea"
-            formed = [sign] if sign else []
+            # "fast breathing" -> "tachypnea", "fungal infection" -> "mycosis"
+            word = to_one_word(expanded or base, vocab)
+            formed = [word] if word else []
         if formed:
             anchors.append(match_text(formed[0]))
     if entity_type == "Medicine":

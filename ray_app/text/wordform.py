@@ -13,7 +13,7 @@ Public API (pure functions, match-text in and out, lower case):
   "appendectomy"); filler words ("surgery", "procedure", "operation") go with the action word.
 * ``to_lay(text) -> list[str]`` - each one-word form -> its plain wording ("cholecystectomy" ->
   "excision of gallbladder", "removal of gallbladder").
-* ``to_symptom(text, known) -> str | None`` - a plain manner + function -> the one-word sign ("fast breathing"
+* ``to_one_word(text, known) -> str | None`` - a plain manner + function -> the one-word sign ("fast breathing"
   -> "tachypnea", "painful urination" -> "dysuria"), and what infects + "infection" -> the one-word condition
   ("fungal infection" -> "mycosis"), only where ``known`` (a vocabulary) has the word.
 * ``ROOTS`` (organ -> combining form), ``SUFFIXES`` (suffix -> plain action words), ``SPELLED`` (irregular
@@ -230,7 +230,7 @@ def to_lay(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def to_symptom(text: str, known) -> str | None:
+def to_one_word(text: str, known) -> str | None:
     """A manner and a function next to each other, or with only "with", "in" or "of" between ("fast breathing",
     "breathing fast", "slow heart rate"; "fungal infection", "infection with worms") -> the one word, in place
     of both; None when the text has no such pair or ``known`` (a word -> count mapping or set: the catalog's
@@ -244,17 +244,17 @@ def to_symptom(text: str, known) -> str | None:
 
 
 def _pair_word(words: list[str], firsts, seconds, known) -> str | None:
+    """``to_one_word`` for one pair of tables (first part, second part: phrase -> combining form)."""
     first, second = _find(words, firsts), _find(words, seconds)
     if not first or not second:
         return None
     between = words[min(first[1], second[1]):max(first[0], second[0])]
     if first[1] > second[0] and second[1] > first[0] or any(w not in ("with", "in", "of") for w in between):
         return None
-    phrase = " ".join(words[first[0]:first[1]])
+    phrase1, phrase2 = " ".join(words[first[0]:first[1]]), " ".join(words[second[0]:second[1]])
     # one phrase may have two combining forms ("painful": odyno|phagia, else dys|uria), and a combining form two
-    # suffixes (myc|osis; helminth|iasis): the word the catalog has
-    formed = (prefix + suffix for w, prefix in firsts if w == phrase
-              for p, suffix in seconds if p == " ".join(words[second[0]:second[1]]))
+    # suffixes ("infection": myc|osis, helminth|iasis): the word the catalog has
+    formed = (prefix + suffix for w, prefix in firsts if w == phrase1 for p, suffix in seconds if p == phrase2)
     word = next((w for w in formed if w in known), None)
     if word is None:
         return None
