@@ -78,6 +78,7 @@ def test_readme_sample_output_is_what_the_engine_writes(demo_engine, config):
     ("neurontin", "Medicine", "25480"),  # a brand without a strength: gabapentin, not its 800 mg tablet
     # 617310 (the 20 mg tablet) also carries a stray "Atorvastatin 10 MG Oral Tablet": the code that is one drug wins
     ("atorvastatin 10 mg", "Medicine", "617312"),
+    ("ketorolac (toradol) injection 15 mg", "Medicine", "860092"),  # 1 ML of 15 MG/ML holds the 15 mg asked for
     ("racing heartbeat", "Diagnosis", "3424008"),  # manner + function: tachy|cardia (wordform.to_one_word)
     ("fungal infection", "Diagnosis", "3218000"),  # what infects + infection: myc|osis, not one site's fungal infection
     ("breast ultrasound", "Procedure", "47079000"),  # Ultrasonography of breast

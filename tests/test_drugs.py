@@ -237,6 +237,7 @@ from ray_app.text.sig import strip_sig  # noqa: E402
     ("insulin lispro kwikpen 100 unit/ml", "pen injector", {(100.0, "unt/ml")}),
     ("enoxaparin 40 mg/0.4 ml prefilled syringe", "prefilled syringe", {(100.0, "mg/ml")}),
     ("ventolin hfa 90 mcg/puff", "metered dose inhaler", {(0.09, "mg/actuat")}),
+    ("ventolin hfa 90 mcg/inh inhalation aerosol", "metered dose inhaler", {(0.09, "mg/actuat")}),  # per inhalation
     ("albuterol 90 mcg/actuation metered-dose inhaler", "metered dose inhaler", {(0.09, "mg/actuat")}),
     ("beclomethasone 80 mcg/actuation breath-actuated inhaler", "metered dose inhaler", {(0.08, "mg/actuat")}),
     ("fluticasone 250 mcg/dose diskus", "dry powder inhaler", {(0.25, "mg/actuat")}),
@@ -412,3 +413,22 @@ def test_same_drug_tells_a_stray_name_from_a_synonym():
     assert same_drug(p("0.875 ML paliperidone palmitate 312 MG/ML Prefilled Syringe"),
                      p("0.88 ML paliperidone palmitate 310 MG/ML Prefilled Syringe"))  # RxNorm's rounding
     assert same_drug(p("Lorazepam 2 MG/ML Injectable Solution [Ativan]"), p("Lorazepam 2mg/ml Injectable Solution (Ativan)"))
+
+
+def test_inh_after_a_strength_is_per_inhalation_not_a_drug():
+    # INH is isoniazid's abbreviation; "90 mcg/inh" is a per-inhalation strength, so no second drug is named
+    assert parse_query("ventolin hfa 90 mcg/inh inhalation aerosol 2 puffs").raw_names == ["ventolin"]
+
+
+def test_a_dose_written_as_an_amount_names_the_package_that_holds_it():
+    from ray_app.text.drugs import package_amounts
+
+    vial = parse_catalog_name("1 ML Ketorolac Tromethamine 15 MG/ML Injection")
+    assert package_amounts(vial) == {(15.0, "mg")}
+    assert package_amounts(parse_catalog_name("Ketorolac Tromethamine 30 MG/ML Injectable Solution")) == set()
+    # units are doses drawn from a pen, not what it holds
+    assert package_amounts(parse_catalog_name("3 ML insulin glargine 100 UNT/ML Pen Injector")) == set()
+    q = parse_query("ketorolac (toradol) injection 15 mg")
+    ingredient = drug_fit(q, parse_catalog_name("Ketorolac"), "IN")
+    assert drug_fit(q, vial, "SCD") > ingredient  # 1 ML of 15 MG/ML is the 15 mg asked for
+    assert drug_fit(q, parse_catalog_name("2 ML Ketorolac Tromethamine 30 MG/ML Injection"), "SCD") < ingredient

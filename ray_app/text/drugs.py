@@ -21,11 +21,12 @@ _UNIT = {"mg": "mg", "milligram": "mg", "milligrams": "mg", "mcg": "mcg", "µg":
 _TO_MG = {"mg": 1.0, "mcg": 0.001, "g": 1000.0}
 _STRENGTH = re.compile(
     r"(?<![\w.])(\d+(?:[.,]\d+)?)\s*(mg|milligrams?|mcg|µg|ug|micrograms?|gm|grams?|g|ml|%|unt|units?|iu|meq|mmol)"
-    r"(?:\s*/\s*(\d+(?:\.\d+)?)?\s*(ml|l|actuat(?:ions?)?|actuations?|act|puffs?|sprays?|inhalations?|doses?|"
+    r"(?:\s*/\s*(\d+(?:\.\d+)?)?\s*(ml|l|actuat(?:ions?)?|actuations?|act|puffs?|sprays?|inhalations?|inh|doses?|"
     r"hr|h|g|mg))?(?![a-z])")
-# per-actuation wording: "100 mcg/actuation" = "90 mcg/puff"-style = RxNorm's "MG/ACTUAT"
+# per-actuation wording: "100 mcg/actuation" = "90 mcg/puff"-style = "90 mcg/inh" (per inhalation) = RxNorm's
+# "MG/ACTUAT"
 _PER_UNIT = {**{u: "actuat" for u in ("actuat", "actuation", "actuations", "act", "puff", "puffs", "spray",
-                                         "sprays", "inhalation", "inhalations", "dose", "doses")}}
+                                         "sprays", "inhalation", "inhalations", "inh", "dose", "doses")}}
 
 # query wording -> RxNorm dose form; families give partial credit (a tablet is closer to an ER tablet).
 # Release modifiers (ER, DR, ODT, chewable) are read separately and combined with the base form.
@@ -401,6 +402,15 @@ def _shared(qs: frozenset, rs: frozenset, rel: float = 0.02) -> int:
                for q in qs)
 
 
+def package_amounts(r: ParsedDrug) -> frozenset:
+    """What one package of a liquid holds, by mass: "1 ML Ketorolac 15 MG/ML Injection" holds 15 mg, so a dose
+    written as an amount ("ketorolac injection 15 mg") names that package; empty for a drug without a package
+    volume. Not units: "insulin glargine 10 units" is a dose drawn from a pen, never what the pen holds."""
+    if not r.volume or r.volume[1] != "ml":
+        return frozenset()
+    return frozenset((round(v * r.volume[0], 6), "mg") for v, u in r.strengths if u == "mg/ml")
+
+
 def same_drug(a: ParsedDrug, b: ParsedDrug) -> bool:
     """Whether two catalog names are one drug: the same ingredients and, where both state them, the same
     strengths (within RxNorm's rounding). Forms may differ: "Oral Strip" and "Sublingual Film" name one SCD."""
@@ -421,7 +431,7 @@ def drug_fit(q: ParsedDrug, r: ParsedDrug, tty: str) -> float:
     ing = len(qs & rs) / len(qs | rs)
     if ing == 0:
         return 0.0
-    shared = _shared(q.strengths, r.strengths)
+    shared = max(_shared(q.strengths, r.strengths), _shared(q.strengths, package_amounts(r)))
     if q.strengths:
         same = shared == len(q.strengths) == len(r.strengths)
         strength = 1.0 if same else (0.5 if not r.strengths else 0.15 if shared else 0.0)
