@@ -82,6 +82,7 @@ def test_readme_sample_output_is_what_the_engine_writes(demo_engine, config):
     ("racing heartbeat", "Diagnosis", "3424008"),  # manner + function: tachy|cardia (wordform.to_one_word)
     ("fungal infection", "Diagnosis", "3218000"),  # what infects + infection: myc|osis, not one site's fungal infection
     ("breast ultrasound", "Procedure", "47079000"),  # Ultrasonography of breast
+    ("picc placement", "Procedure", "425196008"),  # a dictionary abbreviation is not spell-corrected; placement = insertion
     ("mri abdomen", "Procedure", "113091000"),  # no MRI of abdomen: Magnetic resonance imaging, not "of whole body"
     ("fh: endocrine disorders", "Diagnosis", "160301004"),  # the input states a situation (match.stated_kind)
 ])

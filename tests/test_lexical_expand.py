@@ -81,6 +81,14 @@ def test_mined_acronyms_expand_only_non_words_unless_capitalised():
     assert anchors_for("cjd", "Diagnosis", 4, ex, catalog_acronyms=False) == ["cjd"]
 
 
+def test_a_dictionary_abbreviation_is_no_typo():
+    # "picc" is one letter from the catalog word "pic": corrected, the dictionary would never read it
+    ex = load_expander_for(["pic of chest", "insertion of peripherally inserted central catheter"])
+    anchors = anchors_for("picc placement", "Procedure", 4, ex)
+    assert "pic placement" not in anchors
+    assert "peripherally inserted central catheter placement" in anchors
+
+
 def test_lay_terms_become_clinical_wording():
     assert lay_to_clinical("felt dizzy and threw up") == "felt dizziness and vomiting"
     assert lay_to_clinical("asthma") is None
@@ -168,3 +176,10 @@ def test_a_real_or_short_word_in_the_wrong_place_is_read_beside_its_neighbour():
     assert speller.correct("leg edema") is None and speller.correct("lee white") is None  # seen together
     assert speller.correct("lee") is None  # no neighbour, no context
     assert Speller.from_texts(["leg edema"]).correct("lee edema") is None  # seen once: below min_bigram
+
+
+def load_expander_for(texts):
+    """A QueryExpander over a tiny catalog's match texts, built as an index's is (make_speller)."""
+    from ray_app.text.expand import make_speller
+
+    return QueryExpander(make_speller(texts))

@@ -115,6 +115,9 @@ def test_a_members_other_spellings_cover_the_query():
     cov, add, mass = coverage("renal ultrasound", "Ultrasonography of kidney", IDF)
     assert cov == pytest.approx(mass) and add == 0.0
     assert rank(q, ["Meningitis", "Streptococcal meningitis"], IDF) == [1, 0]
+    # SNOMED CT writes both "Insertion of ..." and "Placement of ...": one action
+    cov, add, mass = coverage("catheter placement", "Insertion of catheter", IDF)
+    assert cov == pytest.approx(mass) and add == 0.0
 
 
 def test_with_and_without_and_opposite_positions_contradict():

@@ -87,7 +87,7 @@ EXCLUSIVE = tuple(tuple(frozenset(_key(w) for w in m.split()) for m in g) for g 
     # lymph nodes" is no biopsy), and an imaging modality is an action too ("Exploration of carotid artery"
     # is no carotid ultrasound; "CT angiography" states two, and either one agrees)
     ("biopsy", "excision excisional removal resection", "incision", "repair", "dissection", "exploration",
-     "drainage", "insertion implantation", "injection administration vaccination immunization", "transfusion",
+     "drainage", "insertion implantation placement", "injection administration vaccination immunization", "transfusion",
      "amputation", "reconstruction", "replacement", "aspiration", "destruction ablation", "ligation",
      "transplantation transplant", "anastomosis", "fixation", "closure suture",
      # a screening is no vaccination ("hpv screening" is not the HPV vaccine's administration)

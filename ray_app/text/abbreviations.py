@@ -112,6 +112,11 @@ def _dictionary() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
     return out
 
 
+def dictionary_abbreviations() -> frozenset[str]:
+    """The dictionary's abbreviations (lower case, letters only): words a speller must leave as written."""
+    return frozenset(k for k in _dictionary() if k.isalpha())
+
+
 def _clean_sense(meaning: str) -> list[str]:
     """'acetylsalicylic acid (aspirin)' -> ['acetylsalicylic acid', 'aspirin']; 'by mouth/oral' -> both."""
     m = meaning.strip()

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ray_app.text.abbreviations import CURATED, expand_text
+from ray_app.text.abbreviations import CURATED, dictionary_abbreviations, expand_text
 from ray_app.text.drugs import lexicon, named_drugs, parse_query
 from ray_app.text.sig import strip_sig
 from ray_app.text.spell import Speller
@@ -295,6 +295,7 @@ def make_speller(texts, model_path: str | None = None) -> Speller:
     if vocab.exists():
         keep |= {w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha()}
     speller.keep = frozenset(keep)
+    speller.abbreviations = dictionary_abbreviations()
     return speller
 
 

@@ -35,6 +35,9 @@ class Speller:
                 if a.isalpha():
                     self.before.setdefault(b, []).append(a)
         self.keep = keep  # words that are right as written although the catalog lacks them (abbreviations, brands)
+        # the abbreviation dictionary's words: never "corrected" into a catalog word ("picc" is no typo of "pic"),
+        # so the dictionary reads them as written
+        self.abbreviations: frozenset[str] = frozenset()
         self.min_len, self.cutoff = min_len, cutoff
         self.by_len: dict[int, list[str]] = {}
         for w in counts:
@@ -60,7 +63,8 @@ class Speller:
 
 
     def _correct_word(self, word: str) -> str:
-        if len(word) < self.min_len or not word.isalpha() or word in self.counts or word in self.keep:
+        if (len(word) < self.min_len or not word.isalpha() or word in self.counts or word in self.keep
+                or word in self.abbreviations):
             return word
         root = stem(word)
         if root in self.by_stem and word[len(root):] in _INFLECTIONS:
