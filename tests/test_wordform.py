@@ -73,6 +73,13 @@ def test_imaging_in_snomed_wording(text, rewrite):
     assert rewrite in variants(text)
 
 
+def test_a_word_that_does_not_mean_its_parts_is_not_spelt_out():
+    from ray_app.text.wordform import to_lay
+
+    assert to_lay("phlebotomy") == [] and variants("blood phlebotomy") == []  # drawing blood, not "incision of vein"
+    assert to_lay("phlebectomy") == ["excision of vein", "removal of vein"]
+
+
 def test_no_modality_no_rewrite():
     assert to_modality("appendix removal") is None and to_modality("ultrasonography") is None
     assert set(modality_equivalents("ultrasound")) >= {"ultrasonography", "sonography"}

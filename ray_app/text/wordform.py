@@ -131,6 +131,8 @@ _SUFFIX_ORDER = sorted(SUFFIXES, key=len, reverse=True)  # longest first, so the
 _ORGANS = sorted(((syn, root) for root, syns in ROOTS.items() for syn in syns), key=lambda p: -len(p[0]))
 _ACTIONS = sorted(((w, suf) for suf, ws in SUFFIXES.items() for w in ws), key=lambda p: -len(p[0]))
 _SPELLED_BACK = {word: key for key, word in SPELLED.items()}
+# established words that do not mean what their parts say: phlebotomy is drawing blood, not an incision into a vein
+NOT_LITERAL = frozenset({"phlebotomy", "phlebotomies"})
 
 
 def form(root: str, suffix: str) -> str:
@@ -197,7 +199,10 @@ def specimen_tests(words) -> list[str]:
 
 
 def _split_word(word: str) -> tuple[str, str] | None:
-    """'cholecystectomy' -> ('cholecyst', 'ectomy'); ('hysterectomies' reads as the singular)."""
+    """'cholecystectomy' -> ('cholecyst', 'ectomy'); ('hysterectomies' reads as the singular); None for a word
+    that does not mean what its parts say (``NOT_LITERAL``)."""
+    if word in NOT_LITERAL:
+        return None
     word = re.sub(r"ies$", "y", word) if re.search(r"(?:tom|scop|plast|phy|pex)ies$", word) else word
     if word in _SPELLED_BACK:
         return _SPELLED_BACK[word]
