@@ -80,6 +80,7 @@ def test_readme_sample_output_is_what_the_engine_writes(demo_engine, config):
     ("atorvastatin 10 mg", "Medicine", "617312"),
     ("ketorolac (toradol) injection 15 mg", "Medicine", "860092"),  # 1 ML of 15 MG/ML holds the 15 mg asked for
     ("racing heartbeat", "Diagnosis", "3424008"),  # manner + function: tachy|cardia (wordform.to_one_word)
+    ("depression", "Diagnosis", "35489007"),  # Depressive disorder: a severity adds meaning ("Severe depression")
     ("fungal infection", "Diagnosis", "3218000"),  # what infects + infection: myc|osis, not one site's fungal infection
     ("breast ultrasound", "Procedure", "47079000"),  # Ultrasonography of breast
     ("picc placement", "Procedure", "425196008"),  # a dictionary abbreviation is not spell-corrected; placement = insertion

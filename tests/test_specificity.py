@@ -120,6 +120,18 @@ def test_a_members_other_spellings_cover_the_query():
     assert cov == pytest.approx(mass) and add == 0.0
 
 
+def test_a_severity_is_a_subtype_and_one_meaning_across_its_words():
+    from ray_app.match.specificity import contradicts
+
+    assert rank("depression", ["Severe depression", "Depression"], IDF) == [1, 0]  # a severity adds meaning
+    assert contradicts("severe depression", "Mild depression")
+    cov, add, mass = coverage("intense pain", "Severe pain", IDF)  # intense is severe
+    assert cov == pytest.approx(mass) and add == 0.0
+    # "extreme" is no severity word here: its stem is extremity's, and an extremity is no severity
+    cov, _, mass = coverage("severe edema of lower extremities", "Edema of lower extremity", IDF)
+    assert cov < mass
+
+
 def test_with_and_without_and_opposite_positions_contradict():
     from ray_app.match.specificity import contradicts
 

@@ -54,7 +54,8 @@ def _key(word: str) -> str:
 # each word once, in American spelling ("faeces", "oesophagus", "paediatric" read as the American word)
 _MEANING = frozenset(_key(w) for w in CONTEXT_WORDS | {
     "left", "right", "bilateral", "unilateral", "both", "whole", "entire", "total", "partial", "child", "children",
-    "pediatric", "infant", "adult", "elderly", "pregnancy", "pregnant", "laparoscopic",
+    "pediatric", "infant", "adult", "elderly", "pregnancy", "pregnant", "laparoscopic", "mild", "slight", "moderate",
+    "severe", "intense", "profound",
     "endoscopic", "open", "percutaneous", "robotic", "radical", "organism", "bacterial", "viral", "fungal"})
 SIDES = frozenset(_key(w) for w in ("left", "right", "bilateral", "unilateral"))
 # groups of which a test, finding or procedure states one member (a member: its synonyms); saying another
@@ -67,6 +68,9 @@ EXCLUSIVE = tuple(tuple(frozenset(_key(w) for w in m.split()) for m in g) for g 
     # member's words are one meaning, so "Urinalysis" states urine
     ("urine urinary urinalysis", "blood arterial venous capillary"),
     ("igg", "igm", "iga", "ige"), ("qualitative", "quantitative"), ("acute", "chronic"), ("benign", "malignant"),
+    # a severity is a subtype ("Severe depression" is not "depression"), and "intense pain" is severe pain ("extreme"
+    # is not listed: its stem is extremity's)
+    ("mild slight", "moderate", "severe intense profound"),
     ("upper", "lower"), ("anterior", "posterior"), ("proximal", "distal"), ("open", "closed"),
     ("congenital", "acquired"),
     # a secondary malignant neoplasm is a metastasis (SNOMED CT's own synonym), and neither is primary
