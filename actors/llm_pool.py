@@ -43,7 +43,9 @@ class LLMEngine:
         self.fp = model_fingerprint(path)
         self.llm = LLM(model=str(path), max_model_len=int(llm_cfg.max_model_len),
                        enforce_eager=bool(llm_cfg.enforce_eager), enable_prefix_caching=bool(llm_cfg.prefix_caching),
-                       tensor_parallel_size=int(llm_cfg.tensor_parallel), dtype=llm_cfg.dtype, seed=0)
+                       tensor_parallel_size=int(llm_cfg.tensor_parallel), dtype=llm_cfg.dtype, seed=0,
+                       structured_outputs_config={"backend": llm_cfg.structured_backend,
+                                                  "disable_any_whitespace": True})
         self.load_s = time.perf_counter() - t0
 
     def generate(self, requests: list[Request]) -> list[str | None]:

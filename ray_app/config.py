@@ -226,6 +226,9 @@ class LLMConfig:
     max_tokens: int = 96  # expansion answer budget
     rerank_max_tokens: int = 64
     temperature: float = 0.0
+    # vllm: the structured-output grammar backend (guidance | xgrammar); answers are compact JSON (no whitespace
+    # between tokens), so a small model cannot spend max_tokens on newlines and leave its answer unclosed
+    structured_backend: str = "guidance"
     prefix_caching: bool = True  # the shared system prompt + STY list is a common prefix
     max_model_len: int = 2048
     enforce_eager: bool = True  # CPU: eager loads in ~15 s, compiled in 60-80 s
