@@ -77,6 +77,7 @@ def test_a_word_that_does_not_mean_its_parts_is_not_spelt_out():
     from ray_app.text.wordform import to_lay
 
     assert to_lay("phlebotomy") == [] and variants("blood phlebotomy") == []  # drawing blood, not "incision of vein"
+    assert to_lay("phlebotomies") == []
     assert to_lay("phlebectomy") == ["excision of vein", "removal of vein"]
 
 

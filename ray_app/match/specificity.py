@@ -54,9 +54,9 @@ def _key(word: str) -> str:
 # each word once, in American spelling ("faeces", "oesophagus", "paediatric" read as the American word)
 _MEANING = frozenset(_key(w) for w in CONTEXT_WORDS | {
     "left", "right", "bilateral", "unilateral", "both", "whole", "entire", "total", "partial", "child", "children",
-    "pediatric", "infant", "adult", "elderly", "pregnancy", "pregnant", "laparoscopic", "mild", "slight", "moderate",
-    "severe", "intense", "profound",
-    "endoscopic", "open", "percutaneous", "robotic", "radical", "organism", "bacterial", "viral", "fungal"})
+    "pediatric", "infant", "adult", "elderly", "pregnancy", "pregnant", "laparoscopic",
+    "endoscopic", "open", "percutaneous", "robotic", "radical", "organism", "bacterial", "viral", "fungal",
+    "mild", "slight", "moderate", "severe", "intense", "profound"})
 SIDES = frozenset(_key(w) for w in ("left", "right", "bilateral", "unilateral"))
 # groups of which a test, finding or procedure states one member (a member: its synonyms); saying another
 # member names another concept

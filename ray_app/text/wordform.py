@@ -132,7 +132,7 @@ _ORGANS = sorted(((syn, root) for root, syns in ROOTS.items() for syn in syns), 
 _ACTIONS = sorted(((w, suf) for suf, ws in SUFFIXES.items() for w in ws), key=lambda p: -len(p[0]))
 _SPELLED_BACK = {word: key for key, word in SPELLED.items()}
 # established words that do not mean what their parts say: phlebotomy is drawing blood, not an incision into a vein
-NOT_LITERAL = frozenset({"phlebotomy", "phlebotomies"})
+NOT_LITERAL = frozenset({"phlebotomy"})
 
 
 def form(root: str, suffix: str) -> str:
@@ -201,9 +201,9 @@ def specimen_tests(words) -> list[str]:
 def _split_word(word: str) -> tuple[str, str] | None:
     """'cholecystectomy' -> ('cholecyst', 'ectomy'); ('hysterectomies' reads as the singular); None for a word
     that does not mean what its parts say (``NOT_LITERAL``)."""
+    word = re.sub(r"ies$", "y", word) if re.search(r"(?:tom|scop|plast|phy|pex)ies$", word) else word
     if word in NOT_LITERAL:
         return None
-    word = re.sub(r"ies$", "y", word) if re.search(r"(?:tom|scop|plast|phy|pex)ies$", word) else word
     if word in _SPELLED_BACK:
         return _SPELLED_BACK[word]
     for suffix in _SUFFIX_ORDER:
