@@ -431,7 +431,9 @@ def drug_fit(q: ParsedDrug, r: ParsedDrug, tty: str) -> float:
     ing = len(qs & rs) / len(qs | rs)
     if ing == 0:
         return 0.0
-    shared = max(_shared(q.strengths, r.strengths), _shared(q.strengths, package_amounts(r)))
+    shared = _shared(q.strengths, r.strengths)
+    if r.volume and shared < len(q.strengths):  # a stated amount may be what a package holds (fit runs per row)
+        shared = max(shared, _shared(q.strengths, package_amounts(r)))
     if q.strengths:
         same = shared == len(q.strengths) == len(r.strengths)
         strength = 1.0 if same else (0.5 if not r.strengths else 0.15 if shared else 0.0)
