@@ -114,13 +114,14 @@ CONDITIONS: dict[str, tuple[str, ...]] = {
 
 
 def _by_length(table: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
+    """(phrase, key) for every phrase of a key -> phrases table, longest phrase first (``_find`` takes the first)."""
     return sorted(((w, part) for part, ws in table.items() for w in ws), key=lambda p: -len(p[0]))
 
 
 # (first part, second part) of a one-word sign or condition, as phrases -> combining forms, longest first
 _PAIRS = ((_by_length(MANNERS), _by_length(FUNCTIONS)), (_by_length(INFECTING), _by_length(CONDITIONS)))
 _MODALITY_FILLER = frozenset({"scan", "study", "imaging", "exam", "examination", "of", "the", "a", "an", "test"})
-_MODALITY_WORDS = sorted(((w, m) for m, ws in MODALITIES.items() for w in ws), key=lambda p: -len(p[0]))
+_MODALITY_WORDS = _by_length(MODALITIES)
 # words that may stand between an action and its organ and stay in the rewrite ("removal of right ovary")
 MODIFIERS = frozenset({"left", "right", "both", "bilateral", "total", "partial", "entire", "whole",
                        "subtotal", "radical", "simple", "complete"})
@@ -128,8 +129,8 @@ _SIDES = frozenset({"left", "right", "bilateral"})
 FILLER = frozenset({"surgery", "surgical", "procedure", "operation", "op", "the", "a", "an", "of", "my", "his",
                     "her", "to", "done", "performed"})
 _SUFFIX_ORDER = sorted(SUFFIXES, key=len, reverse=True)  # longest first, so the split is deterministic
-_ORGANS = sorted(((syn, root) for root, syns in ROOTS.items() for syn in syns), key=lambda p: -len(p[0]))
-_ACTIONS = sorted(((w, suf) for suf, ws in SUFFIXES.items() for w in ws), key=lambda p: -len(p[0]))
+_ORGANS = _by_length(ROOTS)
+_ACTIONS = _by_length(SUFFIXES)
 _SPELLED_BACK = {word: key for key, word in SPELLED.items()}
 # established words that do not mean what their parts say: phlebotomy is drawing blood, not an incision into a vein
 NOT_LITERAL = frozenset({"phlebotomy"})
